@@ -1,0 +1,110 @@
+/* The flow hash table: chained buckets sized from the configured maximum, plus a list in
+ * creation order for walks and idle purge. Lookups match either orientation of the key. */
+#include "iface.h"
+
+#include "hash.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static inline uint32_t flow_key_hash(const struct flow_key *k)
+{
+    /* Symmetric in the two endpoints so both directions land in one bucket. */
+    uint64_t h = hash_ipaddr(&k->cli) + hash_ipaddr(&k->srv);
+    h += (uint64_t)k->cli_port + k->srv_port;
+    h ^= ((uint64_t)k->vlan << 8) | k->proto | ((uint64_t)k->aux << 24);
+    return (uint32_t)hash_mix64(h);
+}
+
+static inline bool key_same(const struct flow_key *a, const struct flow_key *b)
+{
+    return a->cli_port == b->cli_port && a->srv_port == b->srv_port && a->vlan == b->vlan &&
+           a->proto == b->proto && a->aux == b->aux && ipaddr_eq(&a->cli, &b->cli) && ipaddr_eq(&a->srv, &b->srv);
+}
+
+static inline bool key_reversed(const struct flow_key *a, const struct flow_key *b)
+{
+    return a->cli_port == b->srv_port && a->srv_port == b->cli_port && a->vlan == b->vlan &&
+           a->proto == b->proto && a->aux == b->aux && ipaddr_eq(&a->cli, &b->srv) && ipaddr_eq(&a->srv, &b->cli);
+}
+
+int flow_table_init(struct flow_table *t, uint32_t max_entries)
+{
+    memset(t, 0, sizeof(*t));
+    uint32_t n = hash_bucket_count(max_entries);
+    t->buckets = calloc(n, sizeof(*t->buckets));
+    if (!t->buckets)
+        return -1;
+    t->mask = n - 1;
+    t->max_entries = max_entries;
+    return 0;
+}
+
+struct flow *flow_table_lookup(struct flow_table *t, const struct flow_key *k, bool *reversed)
+{
+    for (struct flow *f = t->buckets[flow_key_hash(k) & t->mask]; f; f = f->hash_next) {
+        if (key_same(&f->key, k)) {
+            *reversed = false;
+            return f;
+        }
+        if (key_reversed(&f->key, k)) {
+            *reversed = true;
+            return f;
+        }
+    }
+    return NULL;
+}
+
+struct flow *flow_table_insert(struct flow_table *t, const struct flow_key *k)
+{
+    if (t->count >= t->max_entries)
+        return NULL;
+    struct flow *f = calloc(1, sizeof(*f));
+    if (!f)
+        return NULL;
+    f->key = *k;
+    f->id = t->next_id++;
+    uint32_t b = flow_key_hash(k) & t->mask;
+    f->hash_next = t->buckets[b];
+    t->buckets[b] = f;
+    f->list_prev = t->tail;
+    if (t->tail)
+        t->tail->list_next = f;
+    else
+        t->head = f;
+    t->tail = f;
+    t->count++;
+    return f;
+}
+
+/* Unlinks f from the bucket and the list; the caller frees it. */
+void flow_table_remove(struct flow_table *t, struct flow *f)
+{
+    struct flow **pp = &t->buckets[flow_key_hash(&f->key) & t->mask];
+    while (*pp && *pp != f)
+        pp = &(*pp)->hash_next;
+    if (*pp)
+        *pp = f->hash_next;
+    if (f->list_prev)
+        f->list_prev->list_next = f->list_next;
+    else
+        t->head = f->list_next;
+    if (f->list_next)
+        f->list_next->list_prev = f->list_prev;
+    else
+        t->tail = f->list_prev;
+    t->count--;
+}
+
+void flow_table_rekey(struct flow_table *t, struct flow *f, const struct flow_key *k)
+{
+    struct flow **pp = &t->buckets[flow_key_hash(&f->key) & t->mask];
+    while (*pp && *pp != f)
+        pp = &(*pp)->hash_next;
+    if (*pp)
+        *pp = f->hash_next;
+    f->key = *k;
+    uint32_t b = flow_key_hash(k) & t->mask;
+    f->hash_next = t->buckets[b];
+    t->buckets[b] = f;
+}

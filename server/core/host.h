@@ -1,0 +1,53 @@
+/* Hosts: one per IP address and VLAN seen in a flow. */
+#ifndef NTOP_HOST_H
+#define NTOP_HOST_H
+
+#include "ipaddr.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct traffic {
+    uint64_t pkts_sent, pkts_rcvd;
+    uint64_t bytes_sent, bytes_rcvd;
+};
+
+enum l4_slot { L4_TCP = 0, L4_UDP, L4_ICMP, L4_OTHER, L4_SLOTS };
+
+/* Per application protocol counters of a host; kept in a small sorted array. */
+struct host_l7 {
+    uint16_t proto; /* nDPI protocol id */
+    uint16_t category;
+    uint32_t num_flows;
+    uint32_t duration; /* seconds with traffic */
+    uint32_t last_sec;
+    struct traffic t;
+};
+
+struct host {
+    struct host *hash_next;
+    struct host *list_prev, *list_next;
+    struct ipaddr ip;
+    uint16_t vlan;
+    uint8_t mac[6];
+    bool has_mac;
+    bool local;
+    bool multicast, broadcast;
+    bool unicast; /* counted in the interface's host totals (ntopng's isUnicastHost) */
+    bool is_private;
+    int16_t network_id; /* local network index, -1 when none */
+    uint64_t id;
+    uint64_t first_seen_us, last_seen_us;
+    struct traffic total;
+    struct traffic l4[L4_SLOTS];
+    uint32_t active_flows_as_client, active_flows_as_server;
+    uint64_t flows_as_client, flows_as_server;
+    uint32_t contacts_as_client, contacts_as_server; /* distinct peers */
+    uint32_t refs;                                   /* flows that point here */
+    uint16_t l7_count, l7_cap;
+    struct host_l7 *l7;
+    struct peer_set *peers; /* distinct peers, lazily allocated */
+    char *name;             /* learned from DNS, HTTP Host or TLS SNI */
+};
+
+#endif

@@ -1,0 +1,154 @@
+/* Host and MAC hash tables: chained buckets plus a creation-order list. */
+#include "iface.h"
+
+#include "hash.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static inline uint32_t host_hash(const struct ipaddr *ip, uint16_t vlan)
+{
+    return (uint32_t)(hash_ipaddr(ip) ^ ((uint64_t)vlan * 0x9e3779b97f4a7c15ULL));
+}
+
+int host_table_init(struct host_table *t, uint32_t max_entries)
+{
+    memset(t, 0, sizeof(*t));
+    uint32_t n = hash_bucket_count(max_entries);
+    t->buckets = calloc(n, sizeof(*t->buckets));
+    if (!t->buckets)
+        return -1;
+    t->mask = n - 1;
+    t->max_entries = max_entries;
+    return 0;
+}
+
+struct host *host_table_lookup(struct host_table *t, const struct ipaddr *ip, uint16_t vlan)
+{
+    for (struct host *h = t->buckets[host_hash(ip, vlan) & t->mask]; h; h = h->hash_next)
+        if (h->vlan == vlan && ipaddr_eq(&h->ip, ip))
+            return h;
+    return NULL;
+}
+
+struct host *host_table_insert(struct host_table *t, const struct ipaddr *ip, uint16_t vlan)
+{
+    if (t->count >= t->max_entries)
+        return NULL;
+    struct host *h = calloc(1, sizeof(*h));
+    if (!h)
+        return NULL;
+    h->ip = *ip;
+    h->vlan = vlan;
+    h->network_id = -1;
+    h->id = t->next_id++;
+    uint32_t b = host_hash(ip, vlan) & t->mask;
+    h->hash_next = t->buckets[b];
+    t->buckets[b] = h;
+    h->list_prev = t->tail;
+    if (t->tail)
+        t->tail->list_next = h;
+    else
+        t->head = h;
+    t->tail = h;
+    t->count++;
+    return h;
+}
+
+void host_table_remove(struct host_table *t, struct host *h)
+{
+    struct host **pp = &t->buckets[host_hash(&h->ip, h->vlan) & t->mask];
+    while (*pp && *pp != h)
+        pp = &(*pp)->hash_next;
+    if (*pp)
+        *pp = h->hash_next;
+    if (h->list_prev)
+        h->list_prev->list_next = h->list_next;
+    else
+        t->head = h->list_next;
+    if (h->list_next)
+        h->list_next->list_prev = h->list_prev;
+    else
+        t->tail = h->list_prev;
+    t->count--;
+    if (h->unicast) {
+        t->unicast_count--;
+        if (h->local)
+            t->local_count--;
+    }
+}
+
+void host_free(struct host *h)
+{
+    free(h->l7);
+    free(h->peers);
+    free(h->name);
+    free(h);
+}
+
+void host_table_destroy(struct host_table *t)
+{
+    struct host *h = t->head;
+    while (h) {
+        struct host *next = h->list_next;
+        host_free(h);
+        h = next;
+    }
+    free(t->buckets);
+    memset(t, 0, sizeof(*t));
+}
+
+static inline uint32_t mac_hash(const uint8_t a[6])
+{
+    uint64_t v = 0;
+    memcpy(&v, a, 6);
+    return (uint32_t)hash_mix64(v);
+}
+
+int mac_table_init(struct mac_table *t)
+{
+    memset(t, 0, sizeof(*t));
+    uint32_t n = 1024;
+    t->buckets = calloc(n, sizeof(*t->buckets));
+    if (!t->buckets)
+        return -1;
+    t->mask = n - 1;
+    return 0;
+}
+
+struct mac *mac_table_get(struct mac_table *t, const uint8_t addr[6], bool create)
+{
+    uint32_t b = mac_hash(addr) & t->mask;
+    for (struct mac *m = t->buckets[b]; m; m = m->hash_next)
+        if (memcmp(m->addr, addr, 6) == 0)
+            return m;
+    if (!create)
+        return NULL;
+    struct mac *m = calloc(1, sizeof(*m));
+    if (!m)
+        return NULL;
+    memcpy(m->addr, addr, 6);
+    m->special = (addr[0] & 1) != 0;
+    m->hash_next = t->buckets[b];
+    t->buckets[b] = m;
+    m->list_prev = t->tail;
+    if (t->tail)
+        t->tail->list_next = m;
+    else
+        t->head = m;
+    t->tail = m;
+    t->count++;
+    return m;
+}
+
+void mac_table_destroy(struct mac_table *t)
+{
+    struct mac *m = t->head;
+    while (m) {
+        struct mac *next = m->list_next;
+        free(m);
+        m = next;
+    }
+    free(t->buckets);
+    memset(t, 0, sizeof(*t));
+}

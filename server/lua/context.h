@@ -1,0 +1,33 @@
+/* The context of a Lua state: which probe, which interface is selected, and the current
+ * flow, host or network of a check. It lives in the state's extra space, so no script can
+ * overwrite it, and the RPC bridge sets it from each call. */
+#ifndef NTOP_CONTEXT_H
+#define NTOP_CONTEXT_H
+
+#include <lua.h>
+#include <stdbool.h>
+
+struct probe;
+struct iface;
+struct flow;
+struct host;
+
+struct lua_ctx {
+    struct probe *probe;
+    int ifid;        /* selected interface, -1 when none */
+    struct flow *flow;
+    struct host *host;
+    int network_id;  /* current local network, -1 when none */
+    bool remote;     /* the call came over RPC */
+};
+
+/* The context of L (never NULL for states made by engine_new_state). */
+static inline struct lua_ctx *lua_ctx_of(lua_State *L)
+{
+    return *(struct lua_ctx **)lua_getextraspace(L);
+}
+
+/* The selected interface, or raises a Lua error naming `fname`. */
+struct iface *lua_ctx_iface(lua_State *L);
+
+#endif

@@ -1,0 +1,134 @@
+/* Installs the registered bindings as Lua namespaces; finds bindings by name. */
+#include "registry.h"
+
+#include "../core/capture.h"
+#include "../core/iface.h"
+#include "../core/probe.h"
+#include "context.h"
+
+#include <lauxlib.h>
+#include <string.h>
+
+const char *api_privilege_name(enum api_privilege p)
+{
+    switch (p) {
+    case API_READ:
+        return "read";
+    case API_WRITE:
+        return "write";
+    case API_ADMIN:
+        return "admin";
+    }
+    return "?";
+}
+
+const char *api_context_name(enum api_context c)
+{
+    switch (c) {
+    case API_CTX_NONE:
+        return "none";
+    case API_CTX_IFACE:
+        return "interface";
+    case API_CTX_FLOW:
+        return "flow";
+    case API_CTX_HOST:
+        return "host";
+    case API_CTX_NETWORK:
+        return "network";
+    }
+    return "?";
+}
+
+const struct api_binding *api_find(const char *ns, const char *name,
+                                   const struct api_table **table_out)
+{
+    for (const struct api_table *const *t = api_all_tables; *t; t++) {
+        if (strcmp((*t)->ns, ns) != 0)
+            continue;
+        for (size_t i = 0; i < (*t)->count; i++) {
+            if (strcmp((*t)->bindings[i].name, name) == 0) {
+                if (table_out)
+                    *table_out = *t;
+                return &(*t)->bindings[i];
+            }
+        }
+    }
+    return NULL;
+}
+
+struct iface *lua_ctx_iface(lua_State *L)
+{
+    struct lua_ctx *ctx = lua_ctx_of(L);
+    struct iface *ifc = probe_iface(ctx->probe, ctx->ifid);
+    if (!ifc)
+        luaL_error(L, "no interface selected (call interface.select() first)");
+    return ifc;
+}
+
+/* An interface-bound call: the binding runs on the thread that owns the interface, in a
+ * protected call there, so an error never unwinds across threads; it is re-raised here. */
+struct owner_call {
+    lua_State *L;
+    lua_CFunction fn;
+    int status;
+};
+
+static void run_on_owner(struct iface *ifc, void *arg)
+{
+    struct owner_call *oc = arg;
+    lua_State *L = oc->L;
+    int nargs = lua_gettop(L);
+    lua_pushcfunction(L, oc->fn);
+    lua_insert(L, 1);
+    oc->status = lua_pcall(L, nargs, LUA_MULTRET, 0);
+}
+
+static int iface_trampoline(lua_State *L)
+{
+    const struct api_binding *b = lua_touserdata(L, lua_upvalueindex(1));
+    struct iface *ifc = lua_ctx_iface(L);
+    struct owner_call oc = {.L = L, .fn = b->fn};
+    iface_call(ifc, run_on_owner, &oc);
+    if (oc.status != LUA_OK)
+        return lua_error(L);
+    return lua_gettop(L);
+}
+
+static int context_trampoline(lua_State *L)
+{
+    const struct api_binding *b = lua_touserdata(L, lua_upvalueindex(1));
+    struct lua_ctx *ctx = lua_ctx_of(L);
+    bool ok = (b->context == API_CTX_FLOW && ctx->flow) ||
+              (b->context == API_CTX_HOST && ctx->host) ||
+              (b->context == API_CTX_NETWORK && ctx->network_id >= 0);
+    if (!ok)
+        return luaL_error(L, "%s: no current %s (only available in a %s check script)", b->name,
+                          api_context_name(b->context), api_context_name(b->context));
+    return b->fn(L);
+}
+
+void api_open_all(lua_State *L)
+{
+    static const char *const namespaces[] = {"ntop", "interface", "flow", "host", "network"};
+    for (size_t n = 0; n < sizeof(namespaces) / sizeof(namespaces[0]); n++) {
+        lua_newtable(L);
+        for (const struct api_table *const *t = api_all_tables; *t; t++) {
+            if (strcmp((*t)->ns, namespaces[n]) != 0)
+                continue;
+            for (size_t i = 0; i < (*t)->count; i++) {
+                const struct api_binding *b = &(*t)->bindings[i];
+                if (b->context == API_CTX_NONE) {
+                    lua_pushcfunction(L, b->fn);
+                } else {
+                    lua_pushlightuserdata(L, (void *)b);
+                    lua_pushcclosure(L,
+                                     b->context == API_CTX_IFACE ? iface_trampoline
+                                                                 : context_trampoline,
+                                     1);
+                }
+                lua_setfield(L, -2, b->name);
+            }
+        }
+        lua_setglobal(L, namespaces[n]);
+    }
+}

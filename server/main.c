@@ -1,0 +1,368 @@
+/* ntop-probe: command line, start-up, the run, and an orderly shutdown. */
+#include "core/capture.h"
+#include "core/iface.h"
+#include "core/log.h"
+#include "core/probe.h"
+#include "lua/engine.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef NTOP_PROBE_VERSION
+#define NTOP_PROBE_VERSION "0.0.0"
+#endif
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: ntop-probe [options]\n"
+            "\n"
+            "A network probe whose state is scriptable through the ntopng Lua API.\n"
+            "\n"
+            "Capture:\n"
+            "  -i, --interface IF|FILE     capture on a device or replay a pcap/pcapng file;\n"
+            "                              repeat for several interfaces (ids 0, 1, ...)\n"
+            "  -B, --filter BPF            BPF filter applied to every interface\n"
+            "      --snaplen N             bytes captured per packet on devices (default 1536)\n"
+            "      --no-promisc            do not put devices in promiscuous mode\n"
+            "  -m, --local-networks LIST   local networks, CIDR[=alias][,CIDR...]\n"
+            "  -x, --max-num-hosts N       host table size per interface (default 131072)\n"
+            "  -X, --max-num-flows N       flow table size per interface (default 262144)\n"
+            "      --shutdown-when-done    exit once every capture file has been read\n"
+            "\n"
+            "Scripts:\n"
+            "      --run-script FILE       run FILE once every capture file has been read,\n"
+            "                              print what it prints, then exit (non-zero on error)\n"
+            "      --demo                  replay the bundled demo capture and print a summary\n"
+            "\n"
+            "Directories and logs:\n"
+            "  -d, --data-dir DIR          data directory (default /var/lib/ntop-probe, or\n"
+            "                              $TMPDIR/ntop-probe when that is not writable)\n"
+            "      --install-dir DIR       where scripts/lua/modules lives (default: next to\n"
+            "                              the executable, ../share/ntop-probe)\n"
+            "  -v, --verbose               more log lines (repeat for debug)\n"
+            "  -q, --quiet                 errors and warnings only\n"
+            "  -V, --version               print the version and exit\n"
+            "  -h, --help                  this help\n"
+            "\n"
+            "Example:\n"
+            "  ntop-probe -i test.pcap -m 192.168.1.0/24 --shutdown-when-done --run-script s.lua\n");
+}
+
+enum {
+    OPT_SNAPLEN = 1000,
+    OPT_NO_PROMISC,
+    OPT_SHUTDOWN_WHEN_DONE,
+    OPT_RUN_SCRIPT,
+    OPT_DEMO,
+    OPT_INSTALL_DIR,
+};
+
+static const struct option long_options[] = {
+    {"interface", required_argument, NULL, 'i'},
+    {"filter", required_argument, NULL, 'B'},
+    {"snaplen", required_argument, NULL, OPT_SNAPLEN},
+    {"no-promisc", no_argument, NULL, OPT_NO_PROMISC},
+    {"local-networks", required_argument, NULL, 'm'},
+    {"max-num-hosts", required_argument, NULL, 'x'},
+    {"max-num-flows", required_argument, NULL, 'X'},
+    {"shutdown-when-done", no_argument, NULL, OPT_SHUTDOWN_WHEN_DONE},
+    {"run-script", required_argument, NULL, OPT_RUN_SCRIPT},
+    {"demo", no_argument, NULL, OPT_DEMO},
+    {"data-dir", required_argument, NULL, 'd'},
+    {"install-dir", required_argument, NULL, OPT_INSTALL_DIR},
+    {"verbose", no_argument, NULL, 'v'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"version", no_argument, NULL, 'V'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+static int parse_uint(const char *opt, const char *s, unsigned long min, unsigned long max,
+                      uint32_t *out)
+{
+    char *end;
+    unsigned long v = strtoul(s, &end, 10);
+    if (*s == '\0' || *end != '\0' || v < min || v > max) {
+        fprintf(stderr, "ntop-probe: %s expects a number between %lu and %lu, got '%s'\n", opt,
+                min, max, s);
+        return -1;
+    }
+    *out = (uint32_t)v;
+    return 0;
+}
+
+/* The install dir is <exe>/../share/ntop-probe unless given: that is where the build
+ * tree and the installed tree both keep scripts/lua/modules. */
+static void resolve_dirs(struct probe *p)
+{
+    ssize_t n = readlink("/proc/self/exe", p->exe_path, sizeof(p->exe_path) - 1);
+    p->exe_path[n > 0 ? n : 0] = '\0';
+    if (p->opt.install_dir) {
+        snprintf(p->install_dir, sizeof(p->install_dir), "%s", p->opt.install_dir);
+    } else {
+        char bindir[3800];
+        size_t n_exe = strnlen(p->exe_path, sizeof(bindir) - 1);
+        memcpy(bindir, p->exe_path, n_exe);
+        bindir[n_exe] = '\0';
+        char *slash = strrchr(bindir, '/');
+        if (slash)
+            *slash = '\0';
+        snprintf(p->install_dir, sizeof(p->install_dir), "%s/../share/ntop-probe", bindir);
+        char real[PATH_MAX];
+        if (realpath(p->install_dir, real))
+            snprintf(p->install_dir, sizeof(p->install_dir), "%s", real);
+    }
+    if (p->opt.data_dir) {
+        snprintf(p->data_dir, sizeof(p->data_dir), "%s", p->opt.data_dir);
+    } else if (access("/var/lib/ntop-probe", W_OK) == 0) {
+        snprintf(p->data_dir, sizeof(p->data_dir), "/var/lib/ntop-probe");
+    } else {
+        const char *tmp = getenv("TMPDIR");
+        snprintf(p->data_dir, sizeof(p->data_dir), "%s/ntop-probe", tmp && *tmp ? tmp : "/tmp");
+    }
+}
+
+static char *join_args(int argc, char **argv)
+{
+    size_t len = 1;
+    for (int i = 0; i < argc; i++)
+        len += strlen(argv[i]) + 1;
+    char *s = calloc(1, len);
+    if (!s)
+        return NULL;
+    for (int i = 0; i < argc; i++) {
+        if (i)
+            strcat(s, " ");
+        strcat(s, argv[i]);
+    }
+    return s;
+}
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    if (the_probe)
+        the_probe->shutdown_requested = 1;
+    /* Wake the main thread; pthread_cond_broadcast is not async-signal-safe, so the main
+     * thread also polls the flag (see wait_for_shutdown). */
+}
+
+static void wait_for_shutdown(struct probe *p)
+{
+    while (!p->shutdown_requested) {
+        struct timespec ts = {0, 100 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+}
+
+static int parse_options(struct probe *p, int argc, char **argv)
+{
+    struct probe_options *o = &p->opt;
+    o->snaplen = 1536;
+    o->promisc = true;
+    o->max_flows = 262144;
+    o->max_hosts = 131072;
+    o->tcp_idle_s = 60;
+    o->udp_idle_s = 60;
+    o->other_idle_s = 60;
+    o->host_idle_s = 300;
+    bool demo = false;
+    int c;
+    while ((c = getopt_long(argc, argv, "i:B:m:x:X:d:vqVh", long_options, NULL)) != -1) {
+        uint32_t v;
+        switch (c) {
+        case 'i':
+            if (o->num_inputs >= PROBE_MAX_IFACES) {
+                fprintf(stderr, "ntop-probe: at most %d interfaces\n", PROBE_MAX_IFACES);
+                return -1;
+            }
+            o->inputs[o->num_inputs++] = optarg;
+            break;
+        case 'B':
+            o->bpf_filter = optarg;
+            break;
+        case OPT_SNAPLEN:
+            if (parse_uint("--snaplen", optarg, 64, 262144, &v))
+                return -1;
+            o->snaplen = (int)v;
+            break;
+        case OPT_NO_PROMISC:
+            o->promisc = false;
+            break;
+        case 'm': {
+            char err[256];
+            if (netlist_parse(&p->local_nets, optarg, err, sizeof(err)) != 0) {
+                fprintf(stderr, "ntop-probe: -m: %s\n", err);
+                return -1;
+            }
+            o->local_networks = optarg;
+            break;
+        }
+        case 'x':
+            if (parse_uint("--max-num-hosts", optarg, 16, 1u << 28, &o->max_hosts))
+                return -1;
+            break;
+        case 'X':
+            if (parse_uint("--max-num-flows", optarg, 16, 1u << 28, &o->max_flows))
+                return -1;
+            break;
+        case OPT_SHUTDOWN_WHEN_DONE:
+            o->shutdown_when_done = true;
+            break;
+        case OPT_RUN_SCRIPT:
+            o->run_script = optarg;
+            break;
+        case OPT_DEMO:
+            demo = true;
+            break;
+        case 'd':
+            o->data_dir = optarg;
+            break;
+        case OPT_INSTALL_DIR:
+            o->install_dir = optarg;
+            break;
+        case 'v':
+            o->verbosity++;
+            break;
+        case 'q':
+            o->verbosity = -1;
+            break;
+        case 'V':
+            printf("ntop-probe %s\n", NTOP_PROBE_VERSION);
+            exit(0);
+        case 'h':
+            usage(stdout);
+            exit(0);
+        default:
+            fprintf(stderr, "Try 'ntop-probe --help'.\n");
+            return -1;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "ntop-probe: unexpected argument '%s' (inputs go after -i)\n",
+                argv[optind]);
+        return -1;
+    }
+    resolve_dirs(p);
+    if (demo) {
+        static char demo_pcap[4200], demo_script[4200];
+        snprintf(demo_pcap, sizeof(demo_pcap), "%s/demo/demo.pcap", p->install_dir);
+        snprintf(demo_script, sizeof(demo_script), "%s/scripts/demo/summary.lua", p->install_dir);
+        if (o->num_inputs == 0)
+            o->inputs[o->num_inputs++] = demo_pcap;
+        if (!o->run_script)
+            o->run_script = demo_script;
+        if (p->local_nets.count == 0) {
+            char err[64];
+            netlist_parse(&p->local_nets, "192.168.10.0/24,2001:db8:10::/64", err, sizeof(err));
+        }
+        o->shutdown_when_done = true;
+    }
+    if (o->num_inputs == 0) {
+        fprintf(stderr, "ntop-probe: no input: give -i with an interface or a pcap file "
+                        "(or --demo)\nTry 'ntop-probe --help'.\n");
+        return -1;
+    }
+    return 0;
+}
+
+static int run_script(struct probe *p)
+{
+    struct lua_ctx ctx = {.probe = p, .ifid = 0, .network_id = -1};
+    lua_State *L = engine_new_state(&ctx);
+    if (!L) {
+        log_error("cannot create a Lua state");
+        return -1;
+    }
+    int rc = engine_run_file(L, p->opt.run_script, 0, NULL);
+    lua_close(L);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    static struct probe probe;
+    struct probe *p = &probe;
+    the_probe = p;
+    p->start_time_s = (uint64_t)time(NULL);
+    p->start_mono_ns = probe_mono_ns();
+    p->command_line = join_args(argc, argv);
+
+    if (parse_options(p, argc, argv) != 0)
+        return 2;
+    if (p->opt.verbosity < 0)
+        log_set_level(LOG_WARNING);
+    else if (p->opt.verbosity == 1)
+        log_set_level(LOG_INFO);
+    else if (p->opt.verbosity > 1)
+        log_set_level(LOG_DEBUG);
+    /* A script's output is the product of --run-script: keep the log to warnings. */
+    if (p->opt.run_script && p->opt.verbosity == 0)
+        log_set_level(LOG_WARNING);
+
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    int rc = 0;
+    for (int i = 0; i < p->opt.num_inputs; i++) {
+        struct iface *ifc = iface_new(p, i, p->opt.inputs[i], false);
+        char err[512];
+        if (!ifc) {
+            log_error("cannot create interface %s: out of memory", p->opt.inputs[i]);
+            rc = 1;
+            goto out;
+        }
+        p->ifaces[p->num_ifaces++] = ifc;
+        if (capture_open(ifc, err, sizeof(err)) != 0) {
+            log_error("%s", err);
+            rc = 1;
+            goto out;
+        }
+    }
+    for (int i = 0; i < p->num_ifaces; i++) {
+        struct iface *ifc = p->ifaces[i];
+        if (capture_start(ifc) != 0) {
+            log_error("cannot start the capture thread of %s", ifc->name);
+            rc = 1;
+            goto out;
+        }
+        log_normal("interface %d: %s (%s)", ifc->id, ifc->name,
+                   ifc->is_file ? "capture file" : "live");
+    }
+
+    bool has_live = false;
+    for (int i = 0; i < p->num_ifaces; i++)
+        has_live |= !p->ifaces[i]->is_file;
+
+    if (p->opt.run_script || p->opt.shutdown_when_done) {
+        bool all_read = capture_wait_files_done(p);
+        if (!all_read) {
+            log_normal("interrupted before every capture file was read");
+        }
+        if (p->opt.run_script && all_read)
+            rc = run_script(p) == 0 ? 0 : 1;
+        if (!p->opt.run_script && has_live && !p->opt.shutdown_when_done)
+            wait_for_shutdown(p);
+    } else {
+        wait_for_shutdown(p);
+    }
+
+out:
+    for (int i = 0; i < p->num_ifaces; i++)
+        capture_stop(p->ifaces[i]);
+    for (int i = 0; i < p->num_ifaces; i++)
+        iface_free(p->ifaces[i]);
+    free(p->command_line);
+    log_normal("ntop-probe stopped");
+    return rc;
+}
