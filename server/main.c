@@ -4,6 +4,7 @@
 #include "core/log.h"
 #include "core/probe.h"
 #include "lua/engine.h"
+#include "lua/registry.h"
 
 #include <getopt.h>
 #include <limits.h>
@@ -36,6 +37,10 @@ static void usage(FILE *out)
             "  -x, --max-num-hosts N       host table size per interface (default 131072)\n"
             "  -X, --max-num-flows N       flow table size per interface (default 262144)\n"
             "      --shutdown-when-done    exit once every capture file has been read\n"
+            "      --pcap-file-purge-flows purge idle flows and hosts of capture files too\n"
+            "                              (ntopng keeps them all by default)\n"
+            "      --ndpi-giveup-packets N give up nDPI detection after N packets (default 12,\n"
+            "                              as ntopng; ndpiReader goes on for longer)\n"
             "\n"
             "Scripts:\n"
             "      --run-script FILE       run FILE once every capture file has been read,\n"
@@ -49,6 +54,7 @@ static void usage(FILE *out)
             "                              the executable, ../share/ntop-probe)\n"
             "  -v, --verbose               more log lines (repeat for debug)\n"
             "  -q, --quiet                 errors and warnings only\n"
+            "      --list-api              print the registered Lua API as TSV and exit\n"
             "  -V, --version               print the version and exit\n"
             "  -h, --help                  this help\n"
             "\n"
@@ -63,6 +69,9 @@ enum {
     OPT_RUN_SCRIPT,
     OPT_DEMO,
     OPT_INSTALL_DIR,
+    OPT_LIST_API,
+    OPT_NDPI_GIVEUP,
+    OPT_PCAP_PURGE,
 };
 
 static const struct option long_options[] = {
@@ -78,12 +87,27 @@ static const struct option long_options[] = {
     {"demo", no_argument, NULL, OPT_DEMO},
     {"data-dir", required_argument, NULL, 'd'},
     {"install-dir", required_argument, NULL, OPT_INSTALL_DIR},
+    {"list-api", no_argument, NULL, OPT_LIST_API},
+    {"ndpi-giveup-packets", required_argument, NULL, OPT_NDPI_GIVEUP},
+    {"pcap-file-purge-flows", no_argument, NULL, OPT_PCAP_PURGE},
     {"verbose", no_argument, NULL, 'v'},
     {"quiet", no_argument, NULL, 'q'},
     {"version", no_argument, NULL, 'V'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
+
+/* One line per registered function: what the generators (docs, proto) read. */
+static void list_api(FILE *out)
+{
+    fprintf(out, "namespace\tname\tcategory\tprivilege\tcontext\n");
+    for (const struct api_table *const *t = api_all_tables; *t; t++)
+        for (size_t i = 0; i < (*t)->count; i++) {
+            const struct api_binding *b = &(*t)->bindings[i];
+            fprintf(out, "%s\t%s\t%s\t%s\t%s\n", (*t)->ns, b->name, (*t)->category,
+                    api_privilege_name(b->privilege), api_context_name(b->context));
+        }
+}
 
 static int parse_uint(const char *opt, const char *s, unsigned long min, unsigned long max,
                       uint32_t *out)
@@ -174,6 +198,7 @@ static int parse_options(struct probe *p, int argc, char **argv)
     o->udp_idle_s = 60;
     o->other_idle_s = 60;
     o->host_idle_s = 300;
+    o->ndpi_giveup_packets = 12;
     bool demo = false;
     int c;
     while ((c = getopt_long(argc, argv, "i:B:m:x:X:d:vqVh", long_options, NULL)) != -1) {
@@ -219,6 +244,16 @@ static int parse_options(struct probe *p, int argc, char **argv)
             break;
         case OPT_RUN_SCRIPT:
             o->run_script = optarg;
+            break;
+        case OPT_LIST_API:
+            list_api(stdout);
+            exit(0);
+        case OPT_NDPI_GIVEUP:
+            if (parse_uint("--ndpi-giveup-packets", optarg, 1, 65535, &o->ndpi_giveup_packets))
+                return -1;
+            break;
+        case OPT_PCAP_PURGE:
+            o->pcap_file_purge = true;
             break;
         case OPT_DEMO:
             demo = true;

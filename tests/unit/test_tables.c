@@ -1,0 +1,151 @@
+/* Table and address unit tests: flow lookups in both orientations, host table, CIDRs. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/iface.h"
+#include "core/netlist.h"
+
+static struct ipaddr ip(const char *s)
+{
+    struct ipaddr a;
+    assert_int_equal(ipaddr_parse(s, &a), 0);
+    return a;
+}
+
+static void test_flow_table_both_directions(void **state)
+{
+    struct flow_table t;
+    assert_int_equal(flow_table_init(&t, 1000), 0);
+    struct flow_key k = {.cli = ip("10.0.0.1"), .srv = ip("10.0.0.2"), .cli_port = 1234,
+                         .srv_port = 80, .proto = 6};
+    struct flow *f = flow_table_insert(&t, &k);
+    assert_non_null(f);
+    bool rev = true;
+    assert_ptr_equal(flow_table_lookup(&t, &k, &rev), f);
+    assert_false(rev);
+    struct flow_key r = {.cli = k.srv, .srv = k.cli, .cli_port = 80, .srv_port = 1234,
+                         .proto = 6};
+    assert_ptr_equal(flow_table_lookup(&t, &r, &rev), f);
+    assert_true(rev);
+    /* Same endpoints, other protocol or VLAN or DNS id: another flow. */
+    struct flow_key o = k;
+    o.proto = 17;
+    assert_null(flow_table_lookup(&t, &o, &rev));
+    o = k;
+    o.vlan = 3;
+    assert_null(flow_table_lookup(&t, &o, &rev));
+    o = k;
+    o.aux = 77;
+    assert_null(flow_table_lookup(&t, &o, &rev));
+
+    /* A role swap keeps the flow findable from both sides. */
+    flow_table_rekey(&t, f, &r);
+    assert_ptr_equal(flow_table_lookup(&t, &r, &rev), f);
+    assert_false(rev);
+    assert_ptr_equal(flow_table_lookup(&t, &k, &rev), f);
+    assert_true(rev);
+
+    flow_table_remove(&t, f);
+    assert_null(flow_table_lookup(&t, &k, &rev));
+    assert_int_equal(t.count, 0);
+    free(f);
+    free(t.buckets);
+}
+
+static void test_flow_table_full(void **state)
+{
+    struct flow_table t;
+    assert_int_equal(flow_table_init(&t, 16), 0);
+    struct flow *made[16];
+    for (int i = 0; i < 17; i++) {
+        struct flow_key k = {.cli = ip("10.0.0.1"), .srv = ip("10.0.0.2"),
+                             .cli_port = (uint16_t)(1000 + i), .srv_port = 80, .proto = 6};
+        struct flow *f = flow_table_insert(&t, &k);
+        if (i < 16) {
+            assert_non_null(f);
+            made[i] = f;
+        } else {
+            assert_null(f); /* bounded: the 17th is refused */
+        }
+    }
+    for (int i = 0; i < 16; i++) {
+        flow_table_remove(&t, made[i]);
+        free(made[i]);
+    }
+    free(t.buckets);
+}
+
+static void test_host_table(void **state)
+{
+    struct host_table t;
+    assert_int_equal(host_table_init(&t, 100), 0);
+    struct ipaddr a = ip("2001:db8::1");
+    struct host *h = host_table_insert(&t, &a, 0);
+    struct host *h10 = host_table_insert(&t, &a, 10);
+    assert_ptr_not_equal(h, h10);
+    assert_ptr_equal(host_table_lookup(&t, &a, 0), h);
+    assert_ptr_equal(host_table_lookup(&t, &a, 10), h10);
+    struct ipaddr b = ip("2001:db8::2");
+    assert_null(host_table_lookup(&t, &b, 0));
+    host_table_remove(&t, h);
+    host_free(h);
+    assert_null(host_table_lookup(&t, &a, 0));
+    host_table_destroy(&t);
+}
+
+static void test_cidr_and_netlist(void **state)
+{
+    struct ipaddr base;
+    int bits;
+    assert_int_equal(cidr_parse("192.168.1.77/24", &base, &bits), 0);
+    assert_int_equal(bits, 24);
+    struct ipaddr in = ip("192.168.1.200"), out = ip("192.168.2.1");
+    assert_true(cidr_contains(&base, bits, &in));
+    assert_false(cidr_contains(&base, bits, &out));
+    assert_int_equal(cidr_parse("10.0.0.0/33", &base, &bits), -1);
+    assert_int_equal(cidr_parse("nonsense", &base, &bits), -1);
+
+    struct netlist nl = {0};
+    char err[128];
+    assert_int_equal(netlist_parse(&nl, "10.0.0.0/8,10.1.0.0/16=lab,fd00::/8", err, sizeof(err)),
+                     0);
+    assert_int_equal(nl.count, 3);
+    assert_string_equal(nl.nets[1].name, "lab");
+    struct ipaddr lab = ip("10.1.2.3"), ten = ip("10.9.9.9"), ula = ip("fd12::1");
+    assert_int_equal(netlist_find(&nl, &lab), 1); /* most specific wins */
+    assert_int_equal(netlist_find(&nl, &ten), 0);
+    assert_int_equal(netlist_find(&nl, &ula), 2);
+    assert_int_equal(netlist_parse(&nl, "300.1.1.1/8", err, sizeof(err)), -1);
+}
+
+static void test_ipaddr(void **state)
+{
+    char buf[IPADDR_STRLEN];
+    struct ipaddr a = ip("fe80::1");
+    assert_string_equal(ipaddr_str(&a, buf, sizeof(buf)), "fe80::1");
+    struct ipaddr m = ip("224.0.0.251"), b = ip("255.255.255.255"), p = ip("172.20.1.1");
+    assert_true(ipaddr_is_multicast(&m));
+    assert_true(ipaddr_is_broadcast(&b));
+    assert_true(ipaddr_is_private(&p));
+    struct ipaddr v4 = ip("1.2.3.4"), v6 = ip("::1");
+    assert_true(ipaddr_cmp(&v4, &v6) < 0);
+    struct ipaddr x = ip("10.1.2.3");
+    ipaddr_mask(&x, 16);
+    assert_string_equal(ipaddr_str(&x, buf, sizeof(buf)), "10.1.0.0");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_flow_table_both_directions), cmocka_unit_test(test_flow_table_full),
+        cmocka_unit_test(test_host_table),                 cmocka_unit_test(test_cidr_and_netlist),
+        cmocka_unit_test(test_ipaddr),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
