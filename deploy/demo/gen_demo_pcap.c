@@ -228,9 +228,9 @@ typedef struct {
     uint32_t ip_id, port;
 } node_t;
 
-#define LAN(n, m, a4, a6, vl, tl, rtt, o)                                                         \
-    {                                                                                             \
-        .name = n, .mac = m, .ip4 = a4, .ip6 = a6, .vlan = vl, .ttl = tl, .rtt_us = rtt, .os = o  \
+#define LAN(n, m, a4, a6, vl, tl, rtt, o)                                                          \
+    {                                                                                              \
+        .name = n, .mac = m, .ip4 = a4, .ip6 = a6, .vlan = vl, .ttl = tl, .rtt_us = rtt, .os = o   \
     }
 #define WAN(n, a4, a6, tl, rtt) LAN(n, NULL, a4, a6, 0, tl, rtt, OS_LINUX)
 
@@ -284,8 +284,8 @@ static void nodes_init(void)
     for (size_t i = 0; i < NNODES; i++) {
         node_t *n = &g_node[i];
         const char *mac = n->mac ? n->mac : g_node[0].mac;
-        if (sscanf(mac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &n->hw[0], &n->hw[1], &n->hw[2],
-                   &n->hw[3], &n->hw[4], &n->hw[5]) != 6 ||
+        if (sscanf(mac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &n->hw[0], &n->hw[1], &n->hw[2], &n->hw[3],
+                   &n->hw[4], &n->hw[5]) != 6 ||
             inet_pton(AF_INET, n->ip4, n->a4) != 1)
             die("internal: bad address of node %s", n->name);
         if (n->mac) { /* on the LAN: link-local address from the MAC */
@@ -372,8 +372,16 @@ static void send_l3(uint64_t ts, const l3_t *h, uint8_t proto, const uint8_t *l4
         ip[6] = proto;
         ip[7] = h->ttl;
     } else {
-        const uint8_t v4[12] = {0x45, 0, (20 + len) >> 8, (20 + len) & 0xff, h->id >> 8,
-                                h->id & 0xff, proto == P_ICMP ? 0 : 0x40, 0, h->ttl, proto};
+        const uint8_t v4[12] = {0x45,
+                                0,
+                                (20 + len) >> 8,
+                                (20 + len) & 0xff,
+                                h->id >> 8,
+                                h->id & 0xff,
+                                proto == P_ICMP ? 0 : 0x40,
+                                0,
+                                h->ttl,
+                                proto};
         memcpy(ip, v4, sizeof(v4)); /* DF set except on ICMP */
     }
     memcpy(ip + ihl - 2 * alen, h->sip, alen);
@@ -517,9 +525,9 @@ static uint64_t ndp_router_discovery(uint64_t t, const node_t *host)
     ndp_lladdr(rs + 8, 1, host->hw);
     send_icmp6(t, host, mac_rtr, host->ll6, all_rtr, rs, 16);
     /* hop limit 64, router lifetime 1800 s; options: source LL, MTU 1500, prefix, RDNSS */
-    uint8_t ra[88] = {134, 0, 0, 0, 64, 0, 0x07, 0x08, [24] = 5, 1, 0, 0, 0, 0, 0x05, 0xdc,
-                      [32] = 3, 4, 64, 0xc0, 0, 1, 0x51, 0x80, 0, 0, 0x38, 0x40,
-                      [64] = 25, 3, 0, 0, 0, 0, 0x07, 0x08};
+    uint8_t ra[88] = {134, 0, 0,    0,    64,        0, 0x07, 0x08, [24] = 5, 1, 0,    0,
+                      0,   0, 0x05, 0xdc, [32] = 3,  4, 64,   0xc0, 0,        1, 0x51, 0x80,
+                      0,   0, 0x38, 0x40, [64] = 25, 3, 0,    0,    0,        0, 0x07, 0x08};
     ndp_lladdr(ra + 16, 1, gw->hw);
     memcpy(ra + 48, gw->a6, 8);
     memcpy(ra + 72, node("resolver")->a6, 16);
@@ -547,8 +555,18 @@ static void dns_msg(dbuf_t *d, uint16_t id, const char *qname, uint16_t qtype, c
 {
     uint32_t ttl = rnd_range(30, 3600);
     int has_addr = ans && (qtype == 1 || ans->has6);
-    const uint8_t hdr[12] = {id >> 8, id & 0xff, ans ? 0x81 : 0x01, ans ? 0x80 : 0, 0, 1, 0,
-                             (ans && cname) + has_addr, 0, 0, 0, 1};
+    const uint8_t hdr[12] = {id >> 8,
+                             id & 0xff,
+                             ans ? 0x81 : 0x01,
+                             ans ? 0x80 : 0,
+                             0,
+                             1,
+                             0,
+                             (ans && cname) + has_addr,
+                             0,
+                             0,
+                             0,
+                             1};
     size_t owner = 12;
     db_mem(d, hdr, sizeof(hdr));
     dns_name(d, qname);
@@ -828,23 +846,27 @@ static void tls_hs_end(dbuf_t *d, size_t rec, size_t ext)
 
 static void tls_client_hello(dbuf_t *d, const char *sni, int offer13, const uint8_t *sid)
 {
-    static const uint8_t suites13[] = {0, 30, 0x13, 1, 0x13, 3, 0x13, 2, 0xc0, 0x2b, 0xc0, 0x2f,
-                                       0xcc, 0xa9, 0xcc, 0xa8, 0xc0, 0x2c, 0xc0, 0x30, 0xc0,
-                                       0x13, 0xc0, 0x14, 0, 0x9c, 0, 0x9d, 0, 0x2f, 0, 0x35};
-    static const uint8_t suites12[] = {0, 20, 0xc0, 0x2c, 0xc0, 0x2b, 0xc0, 0x30, 0xc0, 0x2f,
-                                       0xc0, 0x24, 0xc0, 0x23, 0xc0, 0x28, 0xc0, 0x27, 0, 0x9d,
-                                       0, 0x9c};
-    static const uint8_t exts[] = {
-        0, 0x17, 0, 0,                                     /* extended_master_secret */
-        0xff, 1, 0, 1, 0,                                  /* renegotiation_info */
-        0, 0x0a, 0, 8, 0, 6, 0, 0x1d, 0, 0x17, 0, 0x18,    /* supported_groups */
-        0, 0x0b, 0, 2, 1, 0,                               /* ec_point_formats */
-        0, 0x23, 0, 0,                                     /* session_ticket */
-        0, 0x10, 0, 14, 0, 12, 2, 'h', '2', 8, 'h', 't', 't', 'p', '/', '1', '.', '1', /* ALPN */
-        0, 5, 0, 5, 1, 0, 0, 0, 0,                         /* status_request */
-        0, 0x0d, 0, 18, 0, 16, 4, 3, 8, 4, 4, 1, 5, 3, 8, 5, 5, 1, 8, 6, 6, 1}; /* sig algs */
-    static const uint8_t exts13[] = {0, 0x2d, 0, 2, 1, 1,              /* psk_key_exchange_modes */
-                                     0, 0x2b, 0, 5, 4, 3, 4, 3, 3,     /* supported_versions */
+    static const uint8_t suites13[] = {0,    30,   0x13, 1,    0x13, 3,    0x13, 2,
+                                       0xc0, 0x2b, 0xc0, 0x2f, 0xcc, 0xa9, 0xcc, 0xa8,
+                                       0xc0, 0x2c, 0xc0, 0x30, 0xc0, 0x13, 0xc0, 0x14,
+                                       0,    0x9c, 0,    0x9d, 0,    0x2f, 0,    0x35};
+    static const uint8_t suites12[] = {0,    20,   0xc0, 0x2c, 0xc0, 0x2b, 0xc0, 0x30,
+                                       0xc0, 0x2f, 0xc0, 0x24, 0xc0, 0x23, 0xc0, 0x28,
+                                       0xc0, 0x27, 0,    0x9d, 0,    0x9c};
+    static const uint8_t exts[] =
+        {
+            0,    0x17, 0,   0,      /* extended_master_secret */
+            0xff, 1,    0,   1,   0, /* renegotiation_info */
+            0,    0x0a, 0,   8,   0,   6,   0, 0x1d, 0,   0x17, 0,   0x18, /* supported_groups */
+            0,    0x0b, 0,   2,   1,   0,                                  /* ec_point_formats */
+            0,    0x23, 0,   0,                                            /* session_ticket */
+            0,    0x10, 0,   14,  0,   12,  2, 'h',  '2', 8,    'h', 't',
+            't',  'p',  '/', '1', '.', '1',             /* ALPN */
+            0,    5,    0,   5,   1,   0,   0, 0,    0, /* status_request */
+            0,    0x0d, 0,   18,  0,   16,  4, 3,    8,   4,    4,   1,
+            5,    3,    8,   5,   5,   1,   8, 6,    6,   1};           /* sig algs */
+    static const uint8_t exts13[] = {0, 0x2d, 0, 2,  1, 1,              /* psk_key_exchange_modes */
+                                     0, 0x2b, 0, 5,  4, 3,  4, 3,    3, /* supported_versions */
                                      0, 0x33, 0, 38, 0, 36, 0, 0x1d, 0, 32}; /* key_share x25519 */
     size_t rec = tls_hs_begin(d, 1, 0x0301, sid), nl = strlen(sni);
     if (offer13)
@@ -993,8 +1015,8 @@ static void ssh_kexinit(dbuf_t *d, int server)
 {
     dbuf_t pl = {0};
     char kex[512];
-    const char *hk = server ? "rsa-sha2-512,rsa-sha2-256,ecdsa-sha2-nistp256,ssh-ed25519"
-                            : SSH_HOSTKEYS;
+    const char *hk =
+        server ? "rsa-sha2-512,rsa-sha2-256,ecdsa-sha2-nistp256,ssh-ed25519" : SSH_HOSTKEYS;
     snprintf(kex, sizeof(kex), "%s,%s", SSH_KEX,
              server ? "kex-strict-s-v00@openssh.com" : "ext-info-c,kex-strict-c-v00@openssh.com");
     db_u8(&pl, 20); /* SSH_MSG_KEXINIT, cookie */
@@ -1002,7 +1024,10 @@ static void ssh_kexinit(dbuf_t *d, int server)
     ssh_string(&pl, kex, strlen(kex));
     ssh_string(&pl, hk, strlen(hk));
     for (int i = 0; i < 8; i++) { /* both directions: ciphers, MACs, compression, languages */
-        const char *l = i < 2 ? SSH_CIPHERS : i < 4 ? SSH_MACS : i < 6 ? "none,zlib@openssh.com" : "";
+        const char *l = i < 2   ? SSH_CIPHERS
+                        : i < 4 ? SSH_MACS
+                        : i < 6 ? "none,zlib@openssh.com"
+                                : "";
         ssh_string(&pl, l, strlen(l));
     }
     db_u8(&pl, 0);  /* first_kex_packet_follows */
@@ -1044,14 +1069,16 @@ static void ssh_enc(dbuf_t *d, size_t payload)
     db_rand(d, 4 + ((payload + 1 + 4 + 7) & ~(size_t)7) + 16);
 }
 
-/* `side` sends encrypted packets with the given payload sizes (0-terminated list). */
-static void ssh_step(tcp_t *s, int side, const size_t *sizes, uint32_t think, int ack_last)
+/* `side` sends encrypted packets with the given payload sizes (a 0-terminated list);
+ * returns the element after the terminator. */
+static const size_t *ssh_step(tcp_t *s, int side, const size_t *sizes, uint32_t think, int ack_last)
 {
     dbuf_t d = {0};
     for (; *sizes; sizes++)
         ssh_enc(&d, *sizes);
     tcp_send(s, side, d.p, d.n, think, ack_last);
     free(d.p);
+    return sizes + 1;
 }
 
 static void ssh_bulk(tcp_t *s, int side, size_t bytes, uint32_t think) /* CHANNEL_DATA */
@@ -1071,12 +1098,13 @@ static uint64_t ssh_session(uint64_t t, node_t *cli, node_t *srv, const char *ba
 {
     /* EXT_INFO + SERVICE_ACCEPT, USERAUTH none, FAILURE, publickey query, PK_OK, signed
      * request, SUCCESS, CHANNEL_OPEN, hostkeys-00 request + OPEN_CONFIRMATION, pty/env/shell */
-    static const size_t auth[][4] = {{230, 17}, {60}, {30}, {120}, {90},
-                                     {200},      {1},  {24}, {560, 17}};
+    static const size_t auth[] = {230, 17,  0, 60, 0, 30, 0, 120, 0,  90,
+                                  0,   200, 0, 1,  0, 24, 0, 560, 17, 0};
     static const size_t key[] = {10, 0}, shell[] = {60, 40, 20, 0}, exec[] = {70, 0},
                         prompt[] = {70, 0}, want[] = {480, 0}, eof[] = {9, 40, 16, 16, 0};
     tcp_t s;
     dbuf_t d = {0};
+    int side = SRV;
     tcp_open(&s, cli, srv, 0, 22, t);
     db_str(&d, SSH_CLIENT);
     tcp_send(&s, CLI, d.p, d.n, rnd_range(100, 400), 0);
@@ -1097,8 +1125,8 @@ static uint64_t ssh_session(uint64_t t, node_t *cli, node_t *srv, const char *ba
     ssh_enc(&d, 17);
     tcp_send(&s, CLI, d.p, d.n, rnd_range(100, 600), 0);
     free(d.p);
-    for (size_t i = 0; i < sizeof(auth) / sizeof(auth[0]); i++)
-        ssh_step(&s, i % 2 ? CLI : SRV, auth[i], rnd_range(200, 8000), i % 2 == 0);
+    for (const size_t *p = auth; p < auth + sizeof(auth) / sizeof(auth[0]); side = !side)
+        p = ssh_step(&s, side, p, rnd_range(200, 8000), side == SRV);
     ssh_step(&s, CLI, cmds ? shell : exec, rnd_range(300, 3000), 0);
     ssh_bulk(&s, SRV, rnd_range(cmds ? 400 : 1500, cmds ? 900 : 4000), rnd_range(1000, 40000));
     for (; cmds && *cmds; cmds++) { /* motd above, refs advertisement when there is no shell */
@@ -1147,13 +1175,26 @@ static void sc_arp_refresh(uint64_t t) /* the gateway revalidates its neighbours
 static void sc_web_example(uint64_t t)
 {
     node_t *bob = node("bob-pc"), *srv = node("www.example.com");
-    const http_t page = {"/", UA_EDGE, ACCEPT_HTML, "Upgrade-Insecure-Requests: 1\r\n", 200,
-                         "ECS (dcb/7F83)", "text/html; charset=UTF-8",
+    const http_t page = {"/",
+                         UA_EDGE,
+                         ACCEPT_HTML,
+                         "Upgrade-Insecure-Requests: 1\r\n",
+                         200,
+                         "ECS (dcb/7F83)",
+                         "text/html; charset=UTF-8",
                          "Cache-Control: max-age=604800\r\nEtag: \"3147526947\"\r\n",
-                         EXAMPLE_HTML, 0};
-    const http_t icon = {"/favicon.ico", UA_EDGE, "image/avif,image/webp,image/apng,*/*;q=0.8",
-                         NULL, 404, "ECS (dcb/7EEA)", "text/html", NULL,
-                         "<html><body><h1>404 Not Found</h1></body></html>\n", 0};
+                         EXAMPLE_HTML,
+                         0};
+    const http_t icon = {"/favicon.ico",
+                         UA_EDGE,
+                         "image/avif,image/webp,image/apng,*/*;q=0.8",
+                         NULL,
+                         404,
+                         "ECS (dcb/7EEA)",
+                         "text/html",
+                         NULL,
+                         "<html><body><h1>404 Not Found</h1></body></html>\n",
+                         0};
     const tls_opts_t o = {1, "h2", 600, 14000, 2};
     tcp_t s;
     t = dns_resolve(t, bob, 0, srv, NULL);
@@ -1167,9 +1208,16 @@ static void sc_web_example(uint64_t t)
 static void sc_captive_portal(uint64_t t) /* macOS connectivity check, then iCloud */
 {
     node_t *alice = node("alice-mbp"), *srv = node("captive.apple.com");
-    const http_t h = {"/hotspot-detect.html", "CaptiveNetworkSupport-481.100.4 wispr", "*/*",
-                      NULL, 200, "AkamaiGHost", "text/html", "Cache-Control: no-store\r\n",
-                      "<HTML><HEAD><TITLE>Success</TITLE></HEAD><BODY>Success</BODY></HTML>", 0};
+    const http_t h = {"/hotspot-detect.html",
+                      "CaptiveNetworkSupport-481.100.4 wispr",
+                      "*/*",
+                      NULL,
+                      200,
+                      "AkamaiGHost",
+                      "text/html",
+                      "Cache-Control: no-store\r\n",
+                      "<HTML><HEAD><TITLE>Success</TITLE></HEAD><BODY>Success</BODY></HTML>",
+                      0};
     const tls_opts_t o = {1, "h2", 900, 5000, 3};
     tcp_t s;
     t = dns_resolve(t, alice, 0, srv, "captive-cdn.origin-apple.com.akadns.net");
@@ -1197,8 +1245,11 @@ static void sc_ntp(uint64_t t) /* chrony on dev-ws polls a pool server every 64 
 
 static void sc_ssh_nas(uint64_t t)
 {
-    static const char *const cmds[] = {"uptime", "df -h /volume1", "ls -la backups",
-                                       "sudo systemctl status smbd", "tail -n 20 /var/log/messages",
+    static const char *const cmds[] = {"uptime",
+                                       "df -h /volume1",
+                                       "ls -la backups",
+                                       "sudo systemctl status smbd",
+                                       "tail -n 20 /var/log/messages",
                                        NULL};
     ssh_session(t, node("dev-ws"), node("nas"), "SSH-2.0-OpenSSH_8.2\r\n", cmds, 0);
 }
@@ -1233,12 +1284,25 @@ static void sc_apt(uint64_t t)
 {
     node_t *dev = node("dev-ws"), *srv = node("deb.debian.org");
     const char *ua = "Debian APT-HTTP/1.3 (2.6.1)";
-    const http_t rel = {"/debian/dists/bookworm/InRelease", ua, "*/*",
-                        "If-Modified-Since: Sat, 10 Feb 2024 10:02:41 GMT\r\n", 304, "Apache",
-                        NULL, "Age: 1520\r\nVia: 1.1 varnish\r\n", "", 0};
-    const http_t deb = {"/debian/pool/main/c/curl/curl_7.88.1-10%2bdeb12u5_amd64.deb", ua, "*/*",
-                        NULL, 200, "Apache", "application/vnd.debian.binary-package",
-                        "Age: 86012\r\nVia: 1.1 varnish\r\n", "!<arch>\ndebian-binary   ",
+    const http_t rel = {"/debian/dists/bookworm/InRelease",
+                        ua,
+                        "*/*",
+                        "If-Modified-Since: Sat, 10 Feb 2024 10:02:41 GMT\r\n",
+                        304,
+                        "Apache",
+                        NULL,
+                        "Age: 1520\r\nVia: 1.1 varnish\r\n",
+                        "",
+                        0};
+    const http_t deb = {"/debian/pool/main/c/curl/curl_7.88.1-10%2bdeb12u5_amd64.deb",
+                        ua,
+                        "*/*",
+                        NULL,
+                        200,
+                        "Apache",
+                        "application/vnd.debian.binary-package",
+                        "Age: 86012\r\nVia: 1.1 varnish\r\n",
+                        "!<arch>\ndebian-binary   ",
                         rnd_range(280000, 340000)};
     tcp_t s;
     t = dns_resolve(t, dev, 0, srv, "debian.map.fastlydns.net");
@@ -1251,8 +1315,14 @@ static void sc_apt(uint64_t t)
 static void sc_ipv6(uint64_t t) /* NDP, DNS over IPv6, HTTP and TLS over IPv6, ping6 */
 {
     node_t *carol = node("carol-x1"), *srv = node("www.example.org");
-    const http_t h = {"/", UA_FIREFOX, ACCEPT_HTML, "Upgrade-Insecure-Requests: 1\r\n", 301,
-                      "nginx/1.24.0", "text/html", "Location: https://www.example.org/\r\n",
+    const http_t h = {"/",
+                      UA_FIREFOX,
+                      ACCEPT_HTML,
+                      "Upgrade-Insecure-Requests: 1\r\n",
+                      301,
+                      "nginx/1.24.0",
+                      "text/html",
+                      "Location: https://www.example.org/\r\n",
                       "<html>\r\n<head><title>301 Moved Permanently</title></head>\r\n<body>\r\n"
                       "<center><h1>301 Moved Permanently</h1></center>\r\n</body>\r\n</html>\r\n",
                       0};
@@ -1286,9 +1356,16 @@ static void sc_download(uint64_t t)
 static void sc_neverssl(uint64_t t)
 {
     node_t *carol = node("carol-x1"), *srv = node("neverssl.com");
-    const http_t h = {"/", UA_FIREFOX, ACCEPT_HTML, NULL, 200, "Apache/2.4.58 ()",
-                      "text/html; charset=UTF-8", "Last-Modified: Wed, 29 Jun 2022 00:23:33 GMT\r\n",
-                      "", rnd_range(2400, 3200)};
+    const http_t h = {"/",
+                      UA_FIREFOX,
+                      ACCEPT_HTML,
+                      NULL,
+                      200,
+                      "Apache/2.4.58 ()",
+                      "text/html; charset=UTF-8",
+                      "Last-Modified: Wed, 29 Jun 2022 00:23:33 GMT\r\n",
+                      "",
+                      rnd_range(2400, 3200)};
     tcp_t s;
     t = dns_resolve(t, carol, 0, srv, NULL);
     tcp_open(&s, carol, srv, 0, 80, t);
