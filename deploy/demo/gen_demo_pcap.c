@@ -10,6 +10,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -30,21 +31,24 @@ enum { CLI = 0, SRV = 1 };
 enum { OS_LINUX, OS_WINDOWS, OS_MACOS };
 
 /* ---- Utilities: errors, PRNG, byte buffers ---------------------------------------------- */
-
 static const char *g_out_file; /* removed again if generation fails */
 
-__attribute__((noreturn, format(printf, 1, 2))) static void die(const char *fmt, ...)
+/* Report an error and exit: status 1 for run-time errors, 2 for usage errors. */
+__attribute__((noreturn, format(printf, 2, 3))) static void fail(int status, const char *fmt, ...)
 {
     va_list ap;
     fputs(PROG ": ", stderr);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    fputs(status == 2 ? "\nTry '" PROG " --help' for more information.\n" : "\n", stderr);
     if (g_out_file)
         remove(g_out_file);
-    exit(1);
+    exit(status);
 }
+
+#define die(...)         fail(1, __VA_ARGS__)
+#define usage_error(...) fail(2, __VA_ARGS__)
 
 static uint64_t g_rng;
 
@@ -69,10 +73,8 @@ static void rnd_fill(uint8_t *p, size_t n)
 
 static void put_be(uint8_t *p, uint64_t v, int bytes)
 {
-    while (bytes-- > 0) {
+    for (; bytes-- > 0; v >>= 8)
         p[bytes] = (uint8_t)v;
-        v >>= 8;
-    }
 }
 
 static void le32(uint8_t *p, uint64_t v)
@@ -91,14 +93,11 @@ typedef struct {
 
 static uint8_t *db_grow(dbuf_t *d, size_t n)
 {
-    if (d->n + n > d->cap) {
-        size_t cap = d->cap ? d->cap : 512;
-        while (cap < d->n + n)
-            cap *= 2;
-        if (!(d->p = realloc(d->p, cap)))
-            die("out of memory");
-        d->cap = cap;
-    }
+    size_t cap = d->cap ? d->cap : 512;
+    while (cap < d->n + n)
+        cap *= 2;
+    if (cap != d->cap && !(d->p = realloc(d->p, d->cap = cap)))
+        die("out of memory");
     d->n += n;
     return d->p + d->n - n;
 }
@@ -119,25 +118,21 @@ static void db_rand(dbuf_t *d, size_t n)
 #define db_u16(d, v)       db_be(d, v, 2)
 #define db_u32(d, v)       db_be(d, v, 4)
 #define db_str(d, s)       db_mem(d, s, strlen(s))
-#define db_len(d, off, n)  put_be((d)->p + (off), (d)->n - (off) - (n), n) /* back-patch */
+#define db_len(d, off, w)  put_be((d)->p + (off), (d)->n - (off) - (w), w) /* back-patch */
 
 __attribute__((format(printf, 2, 3))) static void db_printf(dbuf_t *d, const char *fmt, ...)
 {
+    char buf[2048];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
-    if (n < 0)
-        die("internal: bad format '%s'", fmt);
-    char *p = (char *)db_grow(d, (size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(p, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    d->n--; /* drop the NUL */
+    if (n < 0 || (size_t)n >= sizeof(buf))
+        die("internal: text too long for '%.20s'", fmt);
+    db_mem(d, buf, (size_t)n);
 }
 
 /* ---- Packet store and pcap writer -------------------------------------------------------- */
-
 typedef struct {
     uint64_t ts;
     uint32_t order, len;
@@ -167,27 +162,11 @@ static void emit(uint64_t ts, const uint8_t *frame, size_t len)
     r->len = (uint32_t)n;
 }
 
-static int rec_cmp(const void *a, const void *b)
+static int rec_cmp(const void *a, const void *b) /* by time, then by emission order */
 {
     const rec_t *x = a, *y = b;
-    if (x->ts != y->ts)
-        return x->ts < y->ts ? -1 : 1;
-    return x->order < y->order ? -1 : x->order > y->order;
-}
-
-static void write_or_die(FILE *fp, const void *p, size_t n)
-{
-    if (fwrite(p, 1, n, fp) != n)
-        die("write error: %s", strerror(errno));
-}
-
-static void pcap_header(FILE *fp)
-{
-    uint8_t h[24] = {0, 0, 0, 0, 2, 0, 4}; /* version 2.4, thiszone 0, sigfigs 0 */
-    le32(h, 0xa1b2c3d4);
-    le32(h + 16, 262144); /* snaplen */
-    le32(h + 20, 1);      /* LINKTYPE_ETHERNET */
-    write_or_die(fp, h, sizeof(h));
+    return x->ts != y->ts ? (x->ts > y->ts) - (x->ts < y->ts)
+                          : (x->order > y->order) - (x->order < y->order);
 }
 
 /* Write, in time order, every stored frame earlier than `upto`; keep the others. */
@@ -202,8 +181,8 @@ static void flush_before(FILE *fp, uint64_t upto)
         le32(h + 4, ts % 1000000);
         le32(h + 8, g_rec[i].len);
         le32(h + 12, g_rec[i].len);
-        write_or_die(fp, h, sizeof(h));
-        write_or_die(fp, g_rec[i].data, g_rec[i].len);
+        fwrite(h, 1, sizeof(h), fp); /* errors are caught by ferror() at the end */
+        fwrite(g_rec[i].data, 1, g_rec[i].len, fp);
         free(g_rec[i].data);
         g_last_ts = ts;
         g_written++;
@@ -214,11 +193,11 @@ static void flush_before(FILE *fp, uint64_t upto)
 }
 
 /* ---- Network model: hosts on the LAN, servers behind the gateway ------------------------- */
-
 typedef struct {
     const char *name;      /* host name; the DNS name of remote servers */
     const char *mac;       /* NULL: remote, seen on the LAN with the gateway's MAC */
     const char *ip4, *ip6; /* ip6: NULL, an address, or "slaac" (2001:db8:10::/64 + EUI-64) */
+    const char *cname;     /* DNS answers for it start with this CNAME record */
     uint16_t vlan;
     uint8_t ttl;     /* TTL / hop limit of its packets at the capture point */
     uint32_t rtt_us; /* its share of the round-trip time seen from the capture point */
@@ -232,7 +211,10 @@ typedef struct {
     {                                                                                              \
         .name = n, .mac = m, .ip4 = a4, .ip6 = a6, .vlan = vl, .ttl = tl, .rtt_us = rtt, .os = o   \
     }
-#define WAN(n, a4, a6, tl, rtt) LAN(n, NULL, a4, a6, 0, tl, rtt, OS_LINUX)
+#define WAN(n, a4, a6, tl, rtt, cn)                                                                \
+    {                                                                                              \
+        .name = n, .ip4 = a4, .ip6 = a6, .ttl = tl, .rtt_us = rtt, .cname = cn                     \
+    }
 
 static node_t g_node[] = {
     LAN("gateway", "00:0d:b9:4a:1c:01", "192.168.10.1", "2001:db8:10::1", 0, 64, 120, OS_LINUX),
@@ -245,22 +227,21 @@ static node_t g_node[] = {
     LAN("nas", "00:11:32:9f:0c:55", "192.168.10.20", NULL, 0, 64, 160, OS_LINUX),
     LAN("printer", "3c:d9:2b:6e:11:f0", "192.168.10.30", NULL, 0, 64, 300, OS_LINUX),
     LAN("cam-lobby", "44:19:b6:07:3a:9c", "192.168.20.50", NULL, 20, 64, 250, OS_LINUX),
-    WAN("www.example.com", "93.184.216.34", NULL, 55, 44000),
-    WAN("www.example.org", "93.184.215.14", "2001:db8:5000::17", 55, 41000),
-    WAN("api.github.com", "140.82.121.6", NULL, 52, 16000),
-    WAN("github.com", "140.82.121.3", NULL, 52, 16000),
-    WAN("objects.githubusercontent.com", "185.199.108.133", NULL, 58, 5200),
-    WAN("www.google.com", "142.250.185.68", NULL, 117, 5600),
-    WAN("dns.google", "8.8.8.8", NULL, 117, 5100),
-    WAN("login.microsoftonline.com", "40.126.32.134", NULL, 110, 12500),
-    WAN("captive.apple.com", "17.253.53.207", NULL, 57, 9000),
-    WAN("gateway.icloud.com", "17.248.190.66", NULL, 57, 9500),
-    WAN("neverssl.com", "34.223.124.45", NULL, 40, 78000),
-    WAN("deb.debian.org", "151.101.130.132", NULL, 58, 4800),
-    WAN("2.debian.pool.ntp.org", "195.201.19.162", NULL, 56, 7000),
-    WAN("time.cloudflare.com", "162.159.200.1", NULL, 58, 4500),
-    WAN("dns.quad9.net", "9.9.9.9", NULL, 58, 5000),
-    WAN("update7.synology.com", "52.28.14.203", NULL, 233, 19000),
+    WAN("www.example.com", "93.184.216.34", NULL, 55, 44000, NULL),
+    WAN("www.example.org", "93.184.215.14", "2001:db8:5000::17", 55, 41000, NULL),
+    WAN("api.github.com", "140.82.121.6", NULL, 52, 16000, NULL),
+    WAN("objects.githubusercontent.com", "185.199.108.133", NULL, 58, 5200, NULL),
+    WAN("www.google.com", "142.250.185.68", NULL, 117, 5600, NULL),
+    WAN("dns.google", "8.8.8.8", NULL, 117, 5100, NULL),
+    WAN("login.microsoftonline.com", "40.126.32.134", NULL, 110, 12500, "login.mso.msidentity.com"),
+    WAN("captive.apple.com", "17.253.53.207", NULL, 57, 9000,
+        "captive-cdn.origin-apple.com.akadns.net"),
+    WAN("gateway.icloud.com", "17.248.190.66", NULL, 57, 9500, NULL),
+    WAN("deb.debian.org", "151.101.130.132", NULL, 58, 4800, "debian.map.fastlydns.net"),
+    WAN("2.debian.pool.ntp.org", "195.201.19.162", NULL, 56, 7000, NULL),
+    WAN("time.cloudflare.com", "162.159.200.1", NULL, 58, 4500, NULL),
+    WAN("dns.quad9.net", "9.9.9.9", NULL, 58, 5000, NULL),
+    WAN("update7.synology.com", "52.28.14.203", NULL, 233, 19000, NULL),
 };
 
 #define NNODES (sizeof(g_node) / sizeof(g_node[0]))
@@ -288,11 +269,8 @@ static void nodes_init(void)
                    &n->hw[4], &n->hw[5]) != 6 ||
             inet_pton(AF_INET, n->ip4, n->a4) != 1)
             die("internal: bad address of node %s", n->name);
-        if (n->mac) { /* on the LAN: link-local address from the MAC */
-            n->ll6[0] = 0xfe;
-            n->ll6[1] = 0x80;
-            eui64(n->ll6 + 8, n->hw);
-        }
+        memcpy(n->ll6, "\xfe\x80", 2); /* link-local address (used on the LAN only) */
+        eui64(n->ll6 + 8, n->hw);
         n->has6 = n->ip6 != NULL;
         if (n->ip6 && !strcmp(n->ip6, "slaac")) {
             inet_pton(AF_INET6, "2001:db8:10::", n->a6);
@@ -313,13 +291,9 @@ static uint16_t next_port(node_t *n) /* ephemeral ports, in the range of the nod
     return (uint16_t)n->port;
 }
 
-static uint32_t react(void) /* reaction time of a host next to the capture point */
-{
-    return rnd_range(25, 90);
-}
+#define REACT() rnd_range(25, 90) /* reaction time of a host next to the capture point */
 
 /* ---- Ethernet and IP framing ------------------------------------------------------------ */
-
 typedef struct {
     const uint8_t *smac, *dmac, *sip, *dip;
     uint16_t vlan, id;
@@ -366,23 +340,19 @@ static void send_l3(uint64_t ts, const l3_t *h, uint8_t proto, const uint8_t *l4
     uint8_t *ip = f + n, *p = ip + ihl;
     if (n + ihl + len > sizeof(f))
         die("internal: frame too large (%zu bytes)", len);
+    memset(ip, 0, ihl);
     if (h->v6) {
         put32(ip, 0x60000000);
         put16(ip + 4, len);
         ip[6] = proto;
         ip[7] = h->ttl;
     } else {
-        const uint8_t v4[12] = {0x45,
-                                0,
-                                (20 + len) >> 8,
-                                (20 + len) & 0xff,
-                                h->id >> 8,
-                                h->id & 0xff,
-                                proto == P_ICMP ? 0 : 0x40,
-                                0,
-                                h->ttl,
-                                proto};
-        memcpy(ip, v4, sizeof(v4)); /* DF set except on ICMP */
+        ip[0] = 0x45;
+        put16(ip + 2, 20 + len);
+        put16(ip + 4, h->id);
+        ip[6] = proto == P_ICMP ? 0 : 0x40; /* DF, except on ICMP */
+        ip[8] = h->ttl;
+        ip[9] = proto;
     }
     memcpy(ip + ihl - 2 * alen, h->sip, alen);
     memcpy(ip + ihl - alen, h->dip, alen);
@@ -392,7 +362,8 @@ static void send_l3(uint64_t ts, const l3_t *h, uint8_t proto, const uint8_t *l4
     put16(p + csum_off, 0);
     uint32_t s = 0;
     if (proto != P_ICMP) { /* pseudo header */
-        uint8_t ph[8] = {0, 0, len >> 8, len & 0xff, 0, 0, 0, proto};
+        uint8_t ph[8] = {0, 0, 0, 0, 0, 0, 0, proto};
+        put16(ph + 2, len);
         s = sum16(sum16(sum16(0, h->sip, alen), h->dip, alen), ph, 8);
     }
     uint16_t c = fold(sum16(s, p, len));
@@ -419,8 +390,6 @@ static void send_udp(uint64_t ts, node_t *src, node_t *dst, int v6, uint16_t spo
                      const uint8_t *data, size_t len)
 {
     uint8_t l4[MAX_FRAME];
-    if (len + 8 > 1400)
-        die("internal: UDP payload too large");
     put16(l4, sport);
     put16(l4 + 2, dport);
     put16(l4 + 4, len + 8);
@@ -429,8 +398,7 @@ static void send_udp(uint64_t ts, node_t *src, node_t *dst, int v6, uint16_t spo
     send_l3(ts, &h, P_UDP, l4, len + 8, 6);
 }
 
-/* ---- ARP, ICMP echo, ICMPv6 neighbour and router discovery ------------------------------- */
-
+/* ---- ARP, ICMP echo, ICMPv6 neighbour discovery ------------------------------------------ */
 static const uint8_t BCAST[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, ZERO_MAC[6] = {0};
 
 static void arp_pkt(uint64_t ts, uint8_t op, const node_t *s, const uint8_t *tmac,
@@ -466,13 +434,10 @@ static uint64_t ping(uint64_t t, node_t *src, node_t *dst, int v6, int count)
         uint8_t m[64] = {v6 ? 128 : 8};
         put16(m + 4, id);
         put16(m + 6, (unsigned)seq);
-        for (size_t i = 8; i < len; i++) /* "abcdefghijklmnopqrstuvwabcdefghi" or 0x10.. */
+        for (size_t i = 8; i < len; i++) /* Windows: "abcdefghijklmnopqrstuvwabcdefghi" */
             m[i] = win ? (uint8_t)('a' + (i - 8) % 23) : (uint8_t)(i - 8);
-        if (!win) { /* iputils: struct timeval first */
-            memset(m + 8, 0, 16);
-            le32(m + 8, t / 1000000);
-            le32(m + 16, t % 1000000);
-        }
+        if (!win) /* iputils: struct timeval, then 0x10 0x11 ... */
+            le32(m + 8, t / 1000000), memset(m + 12, 0, 4), le32(m + 16, t % 1000000);
         l3_t h = l3_nodes(src, dst, v6);
         send_l3(t, &h, v6 ? P_ICMP6 : P_ICMP, m, len, 2);
         m[0] = v6 ? 129 : 0;
@@ -483,61 +448,31 @@ static uint64_t ping(uint64_t t, node_t *src, node_t *dst, int v6, int count)
     return t;
 }
 
-static void send_icmp6(uint64_t ts, const node_t *src, const uint8_t *dmac, const uint8_t *sip,
-                       const uint8_t *dip, const uint8_t *msg, size_t len)
-{
-    l3_t h = {.smac = src->hw, .dmac = dmac, .sip = sip, .dip = dip, .v6 = 1, .ttl = 255};
-    send_l3(ts, &h, P_ICMP6, msg, len, 2);
-}
-
-static void ndp_lladdr(uint8_t *o, uint8_t type, const uint8_t *mac) /* source/target LL opt */
-{
-    o[0] = type;
-    o[1] = 1;
-    memcpy(o + 2, mac, 6);
-}
-
 /* Neighbour solicitation for `target` (link-local or global address) and its advertisement. */
 static uint64_t ndp_resolve(uint64_t t, const node_t *src, const node_t *target, int global)
 {
     const uint8_t *ta = global ? target->a6 : target->ll6;
     const uint8_t mc[16] = {0xff, 2, [11] = 1, 0xff, ta[13], ta[14], ta[15]}; /* solicited-node */
     const uint8_t mmac[6] = {0x33, 0x33, 0xff, ta[13], ta[14], ta[15]};
-    uint8_t m[32] = {135};
+    uint8_t m[32] = {135, [24] = 1, 1}; /* option: source link-layer address */
+    l3_t h = {.smac = src->hw, .dmac = mmac, .sip = src->ll6, .dip = mc, .v6 = 1, .ttl = 255};
     memcpy(m + 8, ta, 16);
-    ndp_lladdr(m + 24, 1, src->hw);
-    send_icmp6(t, src, mmac, src->ll6, mc, m, 32);
-    t += src->rtt_us + target->rtt_us + rnd_range(50, 500);
+    memcpy(m + 26, src->hw, 6);
+    send_l3(t, &h, P_ICMP6, m, 32, 2);
     m[0] = 136;
-    m[4] = target == &g_node[0] ? 0xe0 : 0x60; /* Router, Solicited, Override */
-    ndp_lladdr(m + 24, 2, target->hw);
-    send_icmp6(t, target, src->hw, target->ll6, src->ll6, m, 32);
-    return t;
-}
-
-/* Router solicitation from `host`; the gateway advertises 2001:db8:10::/64 and the DNS. */
-static uint64_t ndp_router_discovery(uint64_t t, const node_t *host)
-{
-    const node_t *gw = node("gateway");
-    const uint8_t all_rtr[16] = {0xff, 2, [15] = 2}, all_nodes[16] = {0xff, 2, [15] = 1};
-    const uint8_t mac_rtr[6] = {0x33, 0x33, 0, 0, 0, 2}, mac_nodes[6] = {0x33, 0x33, 0, 0, 0, 1};
-    uint8_t rs[16] = {133};
-    ndp_lladdr(rs + 8, 1, host->hw);
-    send_icmp6(t, host, mac_rtr, host->ll6, all_rtr, rs, 16);
-    /* hop limit 64, router lifetime 1800 s; options: source LL, MTU 1500, prefix, RDNSS */
-    uint8_t ra[88] = {134, 0, 0,    0,    64,        0, 0x07, 0x08, [24] = 5, 1, 0,    0,
-                      0,   0, 0x05, 0xdc, [32] = 3,  4, 64,   0xc0, 0,        1, 0x51, 0x80,
-                      0,   0, 0x38, 0x40, [64] = 25, 3, 0,    0,    0,        0, 0x07, 0x08};
-    ndp_lladdr(ra + 16, 1, gw->hw);
-    memcpy(ra + 48, gw->a6, 8);
-    memcpy(ra + 72, node("resolver")->a6, 16);
-    t += rnd_range(2000, 30000);
-    send_icmp6(t, gw, mac_nodes, gw->ll6, all_nodes, ra, sizeof(ra));
+    m[4] = target == &g_node[0] ? 0xe0 : 0x60; /* Router (the gateway), Solicited, Override */
+    m[24] = 2;                                 /* option: target link-layer address */
+    memcpy(m + 26, target->hw, 6);
+    h.smac = target->hw;
+    h.dmac = src->hw;
+    h.sip = target->ll6;
+    h.dip = src->ll6;
+    t += src->rtt_us + target->rtt_us + rnd_range(50, 500);
+    send_l3(t, &h, P_ICMP6, m, 32, 2);
     return t;
 }
 
 /* ---- DNS and NTP ------------------------------------------------------------------------ */
-
 static void dns_name(dbuf_t *d, const char *name)
 {
     while (*name) {
@@ -549,29 +484,20 @@ static void dns_name(dbuf_t *d, const char *name)
     db_u8(d, 0);
 }
 
-/* A query (ans == NULL) or its answer: optional CNAME, then the A/AAAA record if any. */
-static void dns_msg(dbuf_t *d, uint16_t id, const char *qname, uint16_t qtype, const node_t *ans,
-                    const char *cname)
+/* A query (ans == NULL) or its answer: the CNAME if any, then the A/AAAA record if any. */
+static void dns_msg(dbuf_t *d, uint16_t id, const char *qname, uint16_t qtype, const node_t *ans)
 {
+    const char *cname = ans ? ans->cname : NULL;
     uint32_t ttl = rnd_range(30, 3600);
     int has_addr = ans && (qtype == 1 || ans->has6);
-    const uint8_t hdr[12] = {id >> 8,
-                             id & 0xff,
-                             ans ? 0x81 : 0x01,
-                             ans ? 0x80 : 0,
-                             0,
-                             1,
-                             0,
-                             (ans && cname) + has_addr,
-                             0,
-                             0,
-                             0,
-                             1};
     size_t owner = 12;
-    db_mem(d, hdr, sizeof(hdr));
+    db_u16(d, id);
+    db_u16(d, ans ? 0x8180 : 0x0100);                   /* response/query, recursion */
+    db_u32(d, 1u << 16 | ((cname != NULL) + has_addr)); /* 1 question, the answers */
+    db_u32(d, 1);                                       /* 1 additional record: EDNS0 OPT */
     dns_name(d, qname);
     db_u32(d, (uint32_t)qtype << 16 | 1); /* class IN */
-    if (ans && cname) {
+    if (cname) {
         db_mem(d, "\xc0\x0c\x00\x05\x00\x01", 6);
         db_u32(d, ttl);
         db_u16(d, strlen(cname) + 2);
@@ -588,28 +514,20 @@ static void dns_msg(dbuf_t *d, uint16_t id, const char *qname, uint16_t qtype, c
     db_mem(d, "\x00\x00\x29\x04\xd0\x00\x00\x00\x00\x00\x00", 11); /* EDNS0, 1232 bytes */
 }
 
-/* One query and its answer; cache misses of the office resolver go to Quad9 first. */
-static uint64_t dns_lookup(uint64_t t, node_t *cli, int v6, const node_t *target, uint16_t qtype,
-                           const char *cname)
+/* One query and its answer. Hosts ask the office resolver (VLAN 20: the gateway), which
+ * forwards cache misses to Quad9. */
+static uint64_t dns_lookup(uint64_t t, node_t *cli, int v6, const node_t *target, uint16_t qtype)
 {
-    node_t *srv = node(cli->vlan ? "gateway-vlan20" : "resolver"), *up = node("dns.quad9.net");
+    node_t *res = node("resolver");
+    node_t *srv = cli == res ? node("dns.quad9.net") : cli->vlan ? node("gateway-vlan20") : res;
     dbuf_t q = {0}, r = {0};
     uint16_t id = (uint16_t)rnd64(), sport = next_port(cli);
-    dns_msg(&q, id, target->name, qtype, NULL, NULL);
+    dns_msg(&q, id, target->name, qtype, NULL);
     send_udp(t, cli, srv, v6, sport, 53, q.p, q.n);
     t += cli->rtt_us + srv->rtt_us + rnd_range(100, 700);
-    if (!cli->vlan && rnd_range(0, 2) == 0) {
-        uint16_t fid = (uint16_t)rnd64(), fport = next_port(srv);
-        dns_msg(&r, fid, target->name, qtype, NULL, NULL);
-        send_udp(t, srv, up, 0, fport, 53, r.p, r.n);
-        r.n = 0;
-        dns_msg(&r, fid, target->name, qtype, target, cname);
-        t += srv->rtt_us + up->rtt_us + rnd_range(500, 25000);
-        send_udp(t, up, srv, 0, 53, fport, r.p, r.n);
-        t += rnd_range(80, 300);
-        r.n = 0;
-    }
-    dns_msg(&r, id, target->name, qtype, target, cname);
+    if (srv == res && rnd_range(0, 2) == 0) /* cache miss */
+        t = dns_lookup(t, res, 0, target, qtype) + rnd_range(80, 300);
+    dns_msg(&r, id, target->name, qtype, target);
     send_udp(t, srv, cli, v6, 53, sport, r.p, r.n);
     free(q.p);
     free(r.p);
@@ -617,11 +535,10 @@ static uint64_t dns_lookup(uint64_t t, node_t *cli, int v6, const node_t *target
 }
 
 /* A and AAAA lookups in parallel, like stub resolvers do; returns when both are answered. */
-static uint64_t dns_resolve(uint64_t t, node_t *cli, int v6, const node_t *target,
-                            const char *cname)
+static uint64_t dns_resolve(uint64_t t, node_t *cli, int v6, const node_t *target)
 {
-    uint64_t a = dns_lookup(t, cli, v6, target, 1, cname);
-    uint64_t b = dns_lookup(t + rnd_range(40, 300), cli, v6, target, 28, cname);
+    uint64_t a = dns_lookup(t, cli, v6, target, 1);
+    uint64_t b = dns_lookup(t + rnd_range(40, 300), cli, v6, target, 28);
     return (a > b ? a : b) + rnd_range(100, 2000);
 }
 
@@ -649,7 +566,6 @@ static uint64_t ntp_exchange(uint64_t t, node_t *cli, node_t *srv)
 }
 
 /* ---- TCP session helper ----------------------------------------------------------------- */
-
 typedef struct {
     node_t *node;
     uint16_t port;
@@ -698,7 +614,7 @@ static uint64_t tcp_next(const tcp_t *s, int side, uint32_t think)
 {
     uint64_t t = s->t + think;
     if (side != s->last)
-        t += side == SRV ? s->rtt : react();
+        t += side == SRV ? s->rtt : REACT();
     return t;
 }
 
@@ -710,9 +626,7 @@ static void tcp_open(tcp_t *s, node_t *cli, node_t *srv, int v6, uint16_t dport,
     s->v6 = v6;
     s->mss = v6 ? 1440 : 1460;
     s->rtt = cli->rtt_us + srv->rtt_us + rnd_range(0, 400);
-    s->gap = s->rtt * 1460u / 48000u; /* at most ~48 KB in flight per RTT */
-    if (s->gap < 130)
-        s->gap = 130;
+    s->gap = 130 + s->rtt * 1460u / 48000u; /* at most ~48 KB in flight per RTT */
     s->t = t;
     tcp_seg(s, CLI, t, T_SYN, NULL, 0);
     tcp_seg(s, SRV, tcp_next(s, SRV, rnd_range(5, 60)), T_SYN | T_ACK, NULL, 0);
@@ -730,7 +644,7 @@ static void tcp_send(tcp_t *s, int side, const uint8_t *data, size_t len, uint32
         off += n;
         tcp_seg(s, side, t, T_ACK | (off == len ? T_PSH : 0), data + off - n, n);
         if (nseg % 2 == 0 || (off == len && ack_last))
-            tcp_seg(s, !side, t + (side == CLI ? s->rtt : react()), T_ACK, NULL, 0);
+            tcp_seg(s, !side, t + (side == CLI ? s->rtt : REACT()), T_ACK, NULL, 0);
     }
 }
 
@@ -742,7 +656,6 @@ static void tcp_close(tcp_t *s, int side, uint32_t think)
 }
 
 /* ---- HTTP/1.1 --------------------------------------------------------------------------- */
-
 static const char *const UA_EDGE =
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/124.0.0.0 Safari/537.36 Edg/124.0.0.0";
@@ -751,78 +664,55 @@ static const char *const UA_FIREFOX =
 static const char *const ACCEPT_HTML =
     "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8";
 static const char *const EXAMPLE_HTML =
-    "<!doctype html>\n<html>\n<head>\n    <title>Example Domain</title>\n\n"
-    "    <meta charset=\"utf-8\" />\n"
-    "    <meta http-equiv=\"Content-type\" content=\"text/html; charset=utf-8\" />\n"
-    "    <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n"
-    "</head>\n\n<body>\n<div>\n    <h1>Example Domain</h1>\n"
+    "<!doctype html>\n<html>\n<head>\n    <title>Example Domain</title>\n"
+    "    <meta charset=\"utf-8\" />\n</head>\n<body>\n<div>\n    <h1>Example Domain</h1>\n"
     "    <p>This domain is for use in illustrative examples in documents. You may use this\n"
     "    domain in literature without prior coordination or asking for permission.</p>\n"
-    "    <p><a href=\"https://www.iana.org/domains/example\">More information...</a></p>\n"
     "</div>\n</body>\n</html>\n";
 
-typedef struct {
-    const char *path, *ua, *accept, *req_hdrs;
-    int status;
-    const char *server, *ctype, *resp_hdrs;
-    const char *body; /* len == 0: the body; else a page (text/html) or binary with this head */
-    size_t len;
-} http_t;
-
-static void http_body(dbuf_t *d, const http_t *h)
+/* GET request with Host from the server's name; `hdrs`: extra header lines. */
+static void http_get(tcp_t *s, const char *path, const char *ua, const char *accept,
+                     const char *hdrs, uint32_t think)
 {
-    size_t end = d->n + h->len;
-    if (!h->len) {
-        db_str(d, h->body);
-    } else if (!strncmp(h->ctype, "text/html", 9)) {
-        db_str(d, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>NeverSSL - "
-                  "Connecting ...</title></head>\n<body>\n<h1>NeverSSL</h1>\n");
-        while (d->n + 120 < end)
-            db_str(d, "<p>This website is for when you try to open Facebook, Google, Amazon, "
-                      "etc on a wifi network, and nothing happens.</p>\n");
-        while (d->n + 15 < end)
-            db_u8(d, ' ');
-        db_str(d, "</body></html>\n");
-    } else {
-        db_str(d, h->body);
-        db_rand(d, end - d->n);
-    }
-}
-
-static void http_exchange(tcp_t *s, const char *host, const http_t *h, uint32_t think)
-{
-    dbuf_t d = {0}, body = {0};
+    dbuf_t d = {0};
     db_printf(&d,
               "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: %s\r\nAccept: %s\r\n%s"
               "Accept-Language: en-US,en;q=0.5\r\nAccept-Encoding: gzip, deflate\r\n"
               "Connection: keep-alive\r\n\r\n",
-              h->path, host, h->ua, h->accept, h->req_hdrs ? h->req_hdrs : "");
+              path, s->e[SRV].node->name, ua, accept, hdrs ? hdrs : "");
     tcp_send(s, CLI, d.p, d.n, think, 0);
+    free(d.p);
+}
+
+/* Response whose body is `body`, followed by random bytes up to `len` bytes if len is larger
+ * (binary content). */
+static void http_reply(tcp_t *s, int status, const char *server, const char *hdrs,
+                       const char *ctype, const char *body, size_t len)
+{
+    dbuf_t d = {0};
     char date[64];
-    time_t now = (time_t)((s->t + s->rtt) / 1000000);
+    time_t now = (time_t)(tcp_next(s, SRV, 0) / 1000000);
     struct tm tm;
     strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", gmtime_r(&now, &tm));
-    const char *reason = h->status == 200   ? "OK"
-                         : h->status == 301 ? "Moved Permanently"
-                         : h->status == 304 ? "Not Modified"
-                                            : "Not Found";
-    d.n = 0;
-    db_printf(&d, "HTTP/1.1 %d %s\r\nDate: %s\r\nServer: %s\r\n", h->status, reason, date,
-              h->server);
-    if (h->status != 304) {
-        http_body(&body, h);
-        db_printf(&d, "Content-Type: %s\r\nContent-Length: %zu\r\n", h->ctype, body.n);
-    }
-    db_printf(&d, "%sConnection: keep-alive\r\n\r\n", h->resp_hdrs ? h->resp_hdrs : "");
-    db_mem(&d, body.p, body.n);
+    const char *reason = status == 200   ? "OK"
+                         : status == 301 ? "Moved Permanently"
+
+                                         : "Not Found";
+    size_t blen = strlen(body);
+    len = len > blen ? len : blen;
+    db_printf(&d, "HTTP/1.1 %d %s\r\nDate: %s\r\nServer: %s\r\n%s", status, reason, date, server,
+              hdrs ? hdrs : "");
+    db_printf(&d, "Content-Type: %s\r\nContent-Length: %zu\r\nConnection: keep-alive\r\n\r\n",
+              ctype, len);
+    db_str(&d, body);
+    db_rand(&d, len - blen);
     tcp_send(s, SRV, d.p, d.n, rnd_range(300, 15000), 1);
     free(d.p);
-    free(body.p);
 }
 
 /* ---- TLS -------------------------------------------------------------------------------- */
-
-/* Open a handshake record; tls_hs_end() fills in the record and handshake lengths. */
+/* Open a handshake record; tls_hs_end() fills in the extensions, handshake and record
+ * lengths. */
 static size_t tls_hs_begin(dbuf_t *d, uint8_t type, unsigned rec_version, const uint8_t *sid)
 {
     size_t rec = d->n;
@@ -837,42 +727,33 @@ static size_t tls_hs_begin(dbuf_t *d, uint8_t type, unsigned rec_version, const 
     return rec;
 }
 
-static void tls_hs_end(dbuf_t *d, size_t rec, size_t ext)
-{
-    db_len(d, ext, 2);
-    db_len(d, rec + 6, 3);
-    db_len(d, rec + 3, 2);
-}
+#define tls_hs_end(d, rec, ext)                                                                    \
+    (db_len(d, ext, 2), db_len(d, (rec) + 6, 3), db_len(d, (rec) + 3, 2))
 
 static void tls_client_hello(dbuf_t *d, const char *sni, int offer13, const uint8_t *sid)
 {
-    static const uint8_t suites13[] = {0,    30,   0x13, 1,    0x13, 3,    0x13, 2,
-                                       0xc0, 0x2b, 0xc0, 0x2f, 0xcc, 0xa9, 0xcc, 0xa8,
-                                       0xc0, 0x2c, 0xc0, 0x30, 0xc0, 0x13, 0xc0, 0x14,
-                                       0,    0x9c, 0,    0x9d, 0,    0x2f, 0,    0x35};
-    static const uint8_t suites12[] = {0,    20,   0xc0, 0x2c, 0xc0, 0x2b, 0xc0, 0x30,
-                                       0xc0, 0x2f, 0xc0, 0x24, 0xc0, 0x23, 0xc0, 0x28,
-                                       0xc0, 0x27, 0,    0x9d, 0,    0x9c};
-    static const uint8_t exts[] =
-        {
-            0,    0x17, 0,   0,      /* extended_master_secret */
-            0xff, 1,    0,   1,   0, /* renegotiation_info */
-            0,    0x0a, 0,   8,   0,   6,   0, 0x1d, 0,   0x17, 0,   0x18, /* supported_groups */
-            0,    0x0b, 0,   2,   1,   0,                                  /* ec_point_formats */
-            0,    0x23, 0,   0,                                            /* session_ticket */
-            0,    0x10, 0,   14,  0,   12,  2, 'h',  '2', 8,    'h', 't',
-            't',  'p',  '/', '1', '.', '1',             /* ALPN */
-            0,    5,    0,   5,   1,   0,   0, 0,    0, /* status_request */
-            0,    0x0d, 0,   18,  0,   16,  4, 3,    8,   4,    4,   1,
-            5,    3,    8,   5,   5,   1,   8, 6,    6,   1};           /* sig algs */
-    static const uint8_t exts13[] = {0, 0x2d, 0, 2,  1, 1,              /* psk_key_exchange_modes */
-                                     0, 0x2b, 0, 5,  4, 3,  4, 3,    3, /* supported_versions */
-                                     0, 0x33, 0, 38, 0, 36, 0, 0x1d, 0, 32}; /* key_share x25519 */
+    static const char suites13[] = /* length, 15 suites */
+        "\x00\x1e\x13\x01\x13\x03\x13\x02\xc0\x2b\xc0\x2f\xcc\xa9\xcc\xa8\xc0\x2c\xc0\x30\xc0\x13"
+        "\xc0\x14\x00\x9c\x00\x9d\x00\x2f\x00\x35";
+    static const char suites12[] = /* length, 10 suites */
+        "\x00\x14\xc0\x2c\xc0\x2b\xc0\x30\xc0\x2f\xc0\x24\xc0\x23\xc0\x28\xc0\x27\x00\x9d\x00\x9c";
+    static const char exts[] = "\x00\x17\x00\x00"     /* extended_master_secret */
+                               "\xff\x01\x00\x01\x00" /* renegotiation_info */
+                               "\x00\x0a\x00\x08\x00\x06\x00\x1d\x00\x17\x00\x18" /* groups */
+                               "\x00\x0b\x00\x02\x01\x00"                   /* ec_point_formats */
+                               "\x00\x23\x00\x00"                           /* session_ticket */
+                               "\x00\x10\x00\x0e\x00\x0c\x02h2\x08http/1.1" /* ALPN */
+                               "\x00\x05\x00\x05\x01\x00\x00\x00\x00"       /* status_request */
+                               "\x00\x0d\x00\x12\x00\x10\x04\x03\x08\x04\x04\x01\x05\x03\x08\x05"
+                               "\x05\x01\x08\x06\x06\x01";              /* signature_algorithms */
+    static const char exts13[] = "\x00\x2d\x00\x02\x01\x01"             /* psk_key_exchange_modes */
+                                 "\x00\x2b\x00\x05\x04\x03\x04\x03\x03" /* versions: 1.3, 1.2 */
+                                 "\x00\x33\x00\x26\x00\x24\x00\x1d\x00\x20"; /* key_share x25519 */
     size_t rec = tls_hs_begin(d, 1, 0x0301, sid), nl = strlen(sni);
     if (offer13)
-        db_mem(d, suites13, sizeof(suites13));
+        db_mem(d, suites13, sizeof(suites13) - 1);
     else
-        db_mem(d, suites12, sizeof(suites12));
+        db_mem(d, suites12, sizeof(suites12) - 1);
     db_u16(d, 0x0100); /* compression: null */
     size_t ext = d->n;
     db_u16(d, 0);
@@ -881,9 +762,9 @@ static void tls_client_hello(dbuf_t *d, const char *sni, int offer13, const uint
     db_u8(d, 0);
     db_u16(d, nl);
     db_str(d, sni);
-    db_mem(d, exts, sizeof(exts));
+    db_mem(d, exts, sizeof(exts) - 1);
     if (offer13) {
-        db_mem(d, exts13, sizeof(exts13));
+        db_mem(d, exts13, sizeof(exts13) - 1);
         db_rand(d, 32);
     }
     tls_hs_end(d, rec, ext);
@@ -915,10 +796,7 @@ static void tls_record(dbuf_t *d, uint8_t type, size_t len) /* random (encrypted
     db_u8(d, type);
     db_u16(d, 0x0303);
     db_u16(d, len);
-    if (type == 0x14)
-        db_u8(d, 1); /* change_cipher_spec */
-    else
-        db_rand(d, len);
+    db_rand(d, len);
 }
 
 /* `plain` bytes of application data as AEAD records (TLS 1.3: +type +tag; 1.2: nonce+tag). */
@@ -930,14 +808,18 @@ static void tls_app(dbuf_t *d, size_t plain, int tls13)
     }
 }
 
-typedef struct {
-    int tls13;        /* 1: full TLS 1.3 handshake; 0: TLS 1.2 session resumption */
-    const char *alpn; /* protocol chosen by the server (visible in TLS 1.2 only) */
-    size_t req, resp; /* typical application bytes per request / response */
-    int rounds;
-} tls_opts_t;
+static const char TLS_CCS[] = "\x14\x03\x03\x00\x01\x01"; /* ChangeCipherSpec record */
 
-static uint64_t tls_session(uint64_t t, node_t *cli, node_t *srv, int v6, const tls_opts_t *o)
+typedef struct {
+    uint32_t at_ms;        /* start, as an offset into the round */
+    const char *cli, *srv; /* node names; the SNI is the server's name */
+    int tls13;             /* 1: full TLS 1.3 handshake; 0: TLS 1.2 session resumption */
+    const char *alpn;      /* protocol chosen by the server (visible in TLS 1.2 only) */
+    uint32_t req, resp;    /* typical application bytes per request / response */
+    int rounds;
+} tls_flow_t;
+
+static uint64_t tls_session(uint64_t t, node_t *cli, node_t *srv, int v6, const tls_flow_t *o)
 {
     tcp_t s;
     dbuf_t d = {0};
@@ -949,24 +831,24 @@ static uint64_t tls_session(uint64_t t, node_t *cli, node_t *srv, int v6, const 
     tcp_send(&s, CLI, d.p, d.n, rnd_range(100, 600), 0);
     d.n = 0;
     tls_server_hello(&d, sid, v13, o->alpn);
-    tls_record(&d, 0x14, 1);
+    db_mem(&d, TLS_CCS, 6);
     if (v13) /* EncryptedExtensions, Certificate, CertificateVerify, Finished */
         tls_record(&d, 0x17, rnd_range(2400, 4600));
     else /* abbreviated handshake: encrypted Finished */
         tls_record(&d, 0x16, 40);
     tcp_send(&s, SRV, d.p, d.n, rnd_range(300, 3000), 1);
     d.n = 0;
-    tls_record(&d, 0x14, 1);
+    db_mem(&d, TLS_CCS, 6);
     tls_record(&d, v13 ? 0x17 : 0x16, v13 ? 53 : 40); /* client Finished */
     for (int i = 0; i < o->rounds; i++) {
-        tls_app(&d, o->req / 2 + rnd_range(0, (uint32_t)o->req), v13);
+        tls_app(&d, o->req / 2 + rnd_range(0, o->req), v13);
         tcp_send(&s, CLI, d.p, d.n, i ? rnd_range(100000, 4000000) : rnd_range(200, 2000), 0);
         d.n = 0;
         if (i == 0 && v13) { /* two NewSessionTicket messages */
             tls_record(&d, 0x17, rnd_range(230, 290));
             tls_record(&d, 0x17, rnd_range(230, 290));
         }
-        tls_app(&d, o->resp / 2 + rnd_range(0, (uint32_t)o->resp), v13);
+        tls_app(&d, o->resp / 2 + rnd_range(0, o->resp), v13);
         tcp_send(&s, SRV, d.p, d.n, rnd_range(2000, 60000), 1);
         d.n = 0;
     }
@@ -978,21 +860,15 @@ static uint64_t tls_session(uint64_t t, node_t *cli, node_t *srv, int v6, const 
 }
 
 /* ---- SSH -------------------------------------------------------------------------------- */
-
 static const char *const SSH_CLIENT = "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n";
 static const char *const SSH_KEX =
     "curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256,ecdh-sha2-nistp384,"
-    "ecdh-sha2-nistp521,sntrup761x25519-sha512@openssh.com,diffie-hellman-group-exchange-sha256,"
-    "diffie-hellman-group16-sha512,diffie-hellman-group18-sha512,diffie-hellman-group14-sha256";
-static const char *const SSH_HOSTKEYS =
-    "ssh-ed25519-cert-v01@openssh.com,ecdsa-sha2-nistp256-cert-v01@openssh.com,"
-    "rsa-sha2-512-cert-v01@openssh.com,ssh-ed25519,ecdsa-sha2-nistp256,rsa-sha2-512,rsa-sha2-256";
-static const char *const SSH_CIPHERS = "chacha20-poly1305@openssh.com,aes128-ctr,aes192-ctr,"
-                                       "aes256-ctr,aes128-gcm@openssh.com,aes256-gcm@openssh.com";
+    "diffie-hellman-group16-sha512,diffie-hellman-group14-sha256";
+static const char *const SSH_HOSTKEYS = "ssh-ed25519,ecdsa-sha2-nistp256,rsa-sha2-512,rsa-sha2-256";
+static const char *const SSH_CIPHERS =
+    "chacha20-poly1305@openssh.com,aes128-gcm@openssh.com,aes256-gcm@openssh.com,aes128-ctr";
 static const char *const SSH_MACS =
-    "umac-64-etm@openssh.com,umac-128-etm@openssh.com,hmac-sha2-256-etm@openssh.com,"
-    "hmac-sha2-512-etm@openssh.com,hmac-sha1-etm@openssh.com,umac-64@openssh.com,"
-    "umac-128@openssh.com,hmac-sha2-256,hmac-sha2-512,hmac-sha1";
+    "umac-128-etm@openssh.com,hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com";
 
 static void ssh_string(dbuf_t *d, const void *s, size_t n)
 {
@@ -1015,14 +891,13 @@ static void ssh_kexinit(dbuf_t *d, int server)
 {
     dbuf_t pl = {0};
     char kex[512];
-    const char *hk =
-        server ? "rsa-sha2-512,rsa-sha2-256,ecdsa-sha2-nistp256,ssh-ed25519" : SSH_HOSTKEYS;
+
     snprintf(kex, sizeof(kex), "%s,%s", SSH_KEX,
              server ? "kex-strict-s-v00@openssh.com" : "ext-info-c,kex-strict-c-v00@openssh.com");
     db_u8(&pl, 20); /* SSH_MSG_KEXINIT, cookie */
     db_rand(&pl, 16);
     ssh_string(&pl, kex, strlen(kex));
-    ssh_string(&pl, hk, strlen(hk));
+    ssh_string(&pl, SSH_HOSTKEYS, strlen(SSH_HOSTKEYS));
     for (int i = 0; i < 8; i++) { /* both directions: ciphers, MACs, compression, languages */
         const char *l = i < 2   ? SSH_CIPHERS
                         : i < 4 ? SSH_MACS
@@ -1040,21 +915,16 @@ static void ssh_kexinit(dbuf_t *d, int server)
 static void ssh_ecdh(dbuf_t *d, int server)
 {
     dbuf_t pl = {0};
-    uint8_t key[64];
     db_u8(&pl, server ? 31 : 30);
-    if (server) {
-        db_u32(&pl, 51); /* K_S: host key blob */
-        ssh_string(&pl, "ssh-ed25519", 11);
-        rnd_fill(key, 32);
-        ssh_string(&pl, key, 32);
+    if (server) { /* K_S: host key blob */
+        db_mem(&pl, "\0\0\0\x33\0\0\0\x0bssh-ed25519\0\0\0\x20", 23);
+        db_rand(&pl, 32);
     }
-    rnd_fill(key, 32);
-    ssh_string(&pl, key, 32); /* Q_C / Q_S */
-    if (server) {
-        db_u32(&pl, 83); /* signature blob */
-        ssh_string(&pl, "ssh-ed25519", 11);
-        rnd_fill(key, 64);
-        ssh_string(&pl, key, 64);
+    db_u32(&pl, 32); /* Q_C / Q_S */
+    db_rand(&pl, 32);
+    if (server) { /* signature blob */
+        db_mem(&pl, "\0\0\0\x53\0\0\0\x0bssh-ed25519\0\0\0\x40", 23);
+        db_rand(&pl, 64);
         ssh_packet(d, &pl);
         pl.n = 0;
         db_u8(&pl, 21); /* SSH_MSG_NEWKEYS */
@@ -1090,27 +960,23 @@ static void ssh_bulk(tcp_t *s, int side, size_t bytes, uint32_t think) /* CHANNE
     free(d.p);
 }
 
-/* Banners, key exchange, public key authentication and a session channel; then either an
- * interactive shell typing `cmds` (each keystroke echoed) or, if cmds is NULL, an exec'd
- * transfer of `bulk` bytes such as a git fetch. */
+/* Banners, key exchange, public key authentication, a session channel and a shell in which
+ * `cmds` (newline-terminated) are typed, each keystroke echoed by the server; then logout. */
 static uint64_t ssh_session(uint64_t t, node_t *cli, node_t *srv, const char *banner,
-                            const char *const *cmds, size_t bulk)
+                            const char *cmds)
 {
     /* EXT_INFO + SERVICE_ACCEPT, USERAUTH none, FAILURE, publickey query, PK_OK, signed
      * request, SUCCESS, CHANNEL_OPEN, hostkeys-00 request + OPEN_CONFIRMATION, pty/env/shell */
     static const size_t auth[] = {230, 17,  0, 60, 0, 30, 0, 120, 0,  90,
                                   0,   200, 0, 1,  0, 24, 0, 560, 17, 0};
-    static const size_t key[] = {10, 0}, shell[] = {60, 40, 20, 0}, exec[] = {70, 0},
-                        prompt[] = {70, 0}, want[] = {480, 0}, eof[] = {9, 40, 16, 16, 0};
+    static const size_t key[] = {10, 0}, shell[] = {60, 40, 20, 0}, prompt[] = {70, 0},
+                        eof[] = {9, 40, 16, 16, 0};
     tcp_t s;
     dbuf_t d = {0};
     int side = SRV;
     tcp_open(&s, cli, srv, 0, 22, t);
-    db_str(&d, SSH_CLIENT);
-    tcp_send(&s, CLI, d.p, d.n, rnd_range(100, 400), 0);
-    d.n = 0;
-    db_str(&d, banner);
-    tcp_send(&s, SRV, d.p, d.n, rnd_range(500, 4000), 0);
+    tcp_send(&s, CLI, (const uint8_t *)SSH_CLIENT, strlen(SSH_CLIENT), rnd_range(100, 400), 0);
+    tcp_send(&s, SRV, (const uint8_t *)banner, strlen(banner), rnd_range(500, 4000), 0);
     for (int i = 0; i < 4; i++) { /* KEXINIT both ways, then the ECDH exchange */
         d.n = 0;
         if (i < 2)
@@ -1127,289 +993,151 @@ static uint64_t ssh_session(uint64_t t, node_t *cli, node_t *srv, const char *ba
     free(d.p);
     for (const size_t *p = auth; p < auth + sizeof(auth) / sizeof(auth[0]); side = !side)
         p = ssh_step(&s, side, p, rnd_range(200, 8000), side == SRV);
-    ssh_step(&s, CLI, cmds ? shell : exec, rnd_range(300, 3000), 0);
-    ssh_bulk(&s, SRV, rnd_range(cmds ? 400 : 1500, cmds ? 900 : 4000), rnd_range(1000, 40000));
-    for (; cmds && *cmds; cmds++) { /* motd above, refs advertisement when there is no shell */
-        uint32_t pause = rnd_range(1000000, 4000000);
-        for (const char *c = *cmds; *c; c++, pause = rnd_range(60000, 280000)) {
-            ssh_step(&s, CLI, key, pause, 0);
-            ssh_step(&s, SRV, key, rnd_range(50, 400), 1);
+    ssh_step(&s, CLI, shell, rnd_range(300, 3000), 0);
+    ssh_bulk(&s, SRV, rnd_range(400, 900), rnd_range(1000, 40000)); /* motd */
+    for (const char *c = cmds; *c; c++) {
+        int first = c == cmds || c[-1] == '\n';
+        ssh_step(&s, CLI, key, first ? rnd_range(1000000, 4000000) : rnd_range(60000, 280000), 0);
+        if (*c != '\n') {
+            ssh_step(&s, SRV, key, rnd_range(50, 400), 1); /* echo */
+        } else {                                           /* command output, prompt */
+            ssh_bulk(&s, SRV, rnd_range(150, 4000), rnd_range(2000, 90000));
+            ssh_step(&s, SRV, prompt, rnd_range(100, 2000), 1);
         }
-        ssh_step(&s, CLI, key, rnd_range(80000, 300000), 0); /* Enter */
-        ssh_bulk(&s, SRV, rnd_range(150, 4000), rnd_range(2000, 90000));
-        ssh_step(&s, SRV, prompt, rnd_range(100, 2000), 1);
     }
-    if (!cmds) { /* git: wants/haves, then the pack */
-        ssh_step(&s, CLI, want, rnd_range(1000, 20000), 0);
-        ssh_bulk(&s, SRV, bulk, rnd_range(20000, 200000));
-    } else {
-        ssh_step(&s, CLI, key, rnd_range(800000, 2000000), 0); /* ^D */
-    }
-    ssh_step(&s, SRV, eof, rnd_range(200, 3000), 0); /* EOF, exit-status, CLOSE */
+    ssh_step(&s, CLI, key, rnd_range(800000, 2000000), 0); /* ^D */
+    ssh_step(&s, SRV, eof, rnd_range(200, 3000), 0);       /* EOF, exit-status, CLOSE */
     ssh_step(&s, CLI, eof + 3, rnd_range(100, 500), 0);
     tcp_close(&s, CLI, rnd_range(100, 800));
     return s.t;
 }
 
-/* ---- Scenarios: each starts at absolute time t (microseconds) ----------------------------- */
+/* ---- Scenarios: each schedules its flows in the two-minute round starting at t0 ---------- */
+#define at(t0, ms) ((t0) + (ms)*1000ULL + rnd_range(0, 400000)) /* offset in the round */
 
-static void sc_lan_startup(uint64_t t)
-{
-    node_t *gw = node("gateway"), *printer = node("printer");
-    arp_pkt(t, 1, printer, ZERO_MAC, printer->a4, BCAST); /* gratuitous ARP */
-    t = arp_resolve(t + rnd_range(200000, 900000), node("alice-mbp"), gw, 0);
-    t = arp_resolve(t + rnd_range(100000, 500000), node("bob-pc"), node("resolver"), 0);
-    t = ndp_router_discovery(t + rnd_range(100000, 400000), node("carol-x1"));
-    t = arp_resolve(t + rnd_range(300000, 900000), gw, printer, 0);
-    ping(t + rnd_range(100000, 300000), node("bob-pc"), gw, 0, 4);
-}
-
-static void sc_arp_refresh(uint64_t t) /* the gateway revalidates its neighbours */
+/* Gratuitous ARP, hosts resolving the gateway and the resolver, the gateway revalidating its
+ * neighbours with unicast requests. */
+static void sc_lan(uint64_t t0)
 {
     static const char *const hosts[] = {"dev-ws", "carol-x1", "nas", "bob-pc", "alice-mbp"};
-    for (size_t i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++)
-        t = arp_resolve(t + rnd_range(2000000, 6000000), node("gateway"), node(hosts[i]), 1);
-    arp_resolve(t + rnd_range(1000000, 3000000), node("nas"), node("resolver"), 0);
+    node_t *gw = node("gateway"), *printer = node("printer");
+    uint64_t t = at(t0, 50);
+    arp_pkt(t, 1, printer, ZERO_MAC, printer->a4, BCAST);
+    t = arp_resolve(t + rnd_range(200000, 900000), node("alice-mbp"), gw, 0);
+    t = arp_resolve(t + rnd_range(100000, 500000), node("bob-pc"), node("resolver"), 0);
+
+    t = arp_resolve(t + rnd_range(300000, 900000), gw, printer, 0);
+    for (int i = 0; i < 10; i++)
+        t = arp_resolve(t + rnd_range(6000000, 11000000), gw, node(hosts[i % 5]), 1);
 }
 
-static void sc_web_example(uint64_t t)
+static void sc_icmp(uint64_t t0) /* Windows ping to the gateway, iputils ping to 8.8.8.8 */
 {
-    node_t *bob = node("bob-pc"), *srv = node("www.example.com");
-    const http_t page = {"/",
-                         UA_EDGE,
-                         ACCEPT_HTML,
-                         "Upgrade-Insecure-Requests: 1\r\n",
-                         200,
-                         "ECS (dcb/7F83)",
-                         "text/html; charset=UTF-8",
-                         "Cache-Control: max-age=604800\r\nEtag: \"3147526947\"\r\n",
-                         EXAMPLE_HTML,
-                         0};
-    const http_t icon = {"/favicon.ico",
-                         UA_EDGE,
-                         "image/avif,image/webp,image/apng,*/*;q=0.8",
-                         NULL,
-                         404,
-                         "ECS (dcb/7EEA)",
-                         "text/html",
-                         NULL,
-                         "<html><body><h1>404 Not Found</h1></body></html>\n",
-                         0};
-    const tls_opts_t o = {1, "h2", 600, 14000, 2};
-    tcp_t s;
-    t = dns_resolve(t, bob, 0, srv, NULL);
-    tcp_open(&s, bob, srv, 0, 80, t);
-    http_exchange(&s, srv->name, &page, rnd_range(100, 500));
-    http_exchange(&s, srv->name, &icon, rnd_range(20000, 90000));
-    tcp_close(&s, CLI, rnd_range(3000000, 6000000));
-    tls_session(t + rnd_range(400000, 900000), bob, srv, 0, &o);
+    ping(at(t0, 3000), node("bob-pc"), node("gateway"), 0, 4);
+    ping(at(t0, 20000), node("carol-x1"), node("dns.google"), 0, 4);
 }
 
-static void sc_captive_portal(uint64_t t) /* macOS connectivity check, then iCloud */
+/* A browser on www.example.com (twice), the macOS connectivity check, apt fetching a package */
+static void sc_http(uint64_t t0)
 {
-    node_t *alice = node("alice-mbp"), *srv = node("captive.apple.com");
-    const http_t h = {"/hotspot-detect.html",
-                      "CaptiveNetworkSupport-481.100.4 wispr",
-                      "*/*",
-                      NULL,
-                      200,
-                      "AkamaiGHost",
-                      "text/html",
-                      "Cache-Control: no-store\r\n",
-                      "<HTML><HEAD><TITLE>Success</TITLE></HEAD><BODY>Success</BODY></HTML>",
-                      0};
-    const tls_opts_t o = {1, "h2", 900, 5000, 3};
+    node_t *bob = node("bob-pc"), *alice = node("alice-mbp"), *dev = node("dev-ws"), *srv;
+    const char *apt = "Debian APT-HTTP/1.3 (2.6.1)";
     tcp_t s;
-    t = dns_resolve(t, alice, 0, srv, "captive-cdn.origin-apple.com.akadns.net");
-    tcp_open(&s, alice, srv, 0, 80, t);
-    http_exchange(&s, srv->name, &h, rnd_range(100, 500));
+    for (int i = 0; i < 2; i++) {
+        srv = node("www.example.com");
+        tcp_open(&s, bob, srv, 0, 80, dns_resolve(at(t0, i ? 107000 : 600), bob, 0, srv));
+        http_get(&s, "/", UA_EDGE, ACCEPT_HTML, "Upgrade-Insecure-Requests: 1\r\n",
+                 rnd_range(100, 500));
+        http_reply(&s, 200, "ECS (dcb/7F83)",
+                   "Cache-Control: max-age=604800\r\nEtag: \"3147526947\"\r\n",
+                   "text/html; charset=UTF-8", EXAMPLE_HTML, 0);
+        http_get(&s, "/favicon.ico", UA_EDGE, "image/avif,image/webp,*/*;q=0.8", NULL,
+                 rnd_range(20000, 90000));
+        http_reply(&s, 404, "ECS (dcb/7EEA)", NULL, "text/html",
+                   "<html><body><h1>404 Not Found</h1></body></html>\n", 0);
+        tcp_close(&s, CLI, rnd_range(3000000, 6000000));
+    }
+    srv = node("captive.apple.com");
+    tcp_open(&s, alice, srv, 0, 80, dns_resolve(at(t0, 2500), alice, 0, srv));
+    http_get(&s, "/hotspot-detect.html", "CaptiveNetworkSupport-481.100.4 wispr", "*/*", NULL,
+             rnd_range(100, 500));
+    http_reply(&s, 200, "AkamaiGHost", "Cache-Control: no-store\r\n", "text/html",
+               "<HTML><HEAD><TITLE>Success</TITLE></HEAD><BODY>Success</BODY></HTML>", 0);
     tcp_close(&s, CLI, rnd_range(100000, 400000));
-    t = dns_resolve(s.t + rnd_range(500000, 2000000), alice, 0, node("gateway.icloud.com"), NULL);
-    tls_session(t, alice, node("gateway.icloud.com"), 0, &o);
-}
-
-static void sc_github_api(uint64_t t)
-{
-    const tls_opts_t o = {1, "h2", 300, 22000, 2};
-    t = dns_resolve(t, node("dev-ws"), 0, node("api.github.com"), NULL);
-    tls_session(t, node("dev-ws"), node("api.github.com"), 0, &o);
-}
-
-static void sc_ntp(uint64_t t) /* chrony on dev-ws polls a pool server every 64 s */
-{
-    node_t *dev = node("dev-ws"), *srv = node("2.debian.pool.ntp.org");
-    t = dns_lookup(t, dev, 0, srv, 1, NULL);
-    t = ntp_exchange(t + rnd_range(500, 3000), dev, srv);
-    ntp_exchange(t + rnd_range(64000000, 65000000), dev, srv);
-}
-
-static void sc_ssh_nas(uint64_t t)
-{
-    static const char *const cmds[] = {"uptime",
-                                       "df -h /volume1",
-                                       "ls -la backups",
-                                       "sudo systemctl status smbd",
-                                       "tail -n 20 /var/log/messages",
-                                       NULL};
-    ssh_session(t, node("dev-ws"), node("nas"), "SSH-2.0-OpenSSH_8.2\r\n", cmds, 0);
-}
-
-static void sc_google(uint64_t t)
-{
-    node_t *carol = node("carol-x1");
-    const tls_opts_t o = {1, "h2", 700, 40000, 2};
-    t = dns_resolve(t, carol, 0, node("www.google.com"), NULL);
-    t = tls_session(t, carol, node("www.google.com"), 0, &o);
-    ping(t + rnd_range(1000000, 3000000), carol, node("dns.google"), 0, 4);
-}
-
-static void sc_microsoft(uint64_t t) /* TLS 1.2 with session resumption */
-{
-    node_t *bob = node("bob-pc"), *srv = node("login.microsoftonline.com");
-    const tls_opts_t o = {0, "http/1.1", 1200, 9000, 2};
-    t = dns_resolve(t, bob, 0, srv, "login.mso.msidentity.com");
-    tls_session(t, bob, srv, 0, &o);
-}
-
-static void sc_vlan_camera(uint64_t t) /* camera on VLAN 20: ARP, DNS, NTP, ping */
-{
-    node_t *cam = node("cam-lobby"), *gw20 = node("gateway-vlan20");
-    t = arp_resolve(t, cam, gw20, 0);
-    t = dns_lookup(t + rnd_range(200, 2000), cam, 0, node("time.cloudflare.com"), 1, NULL);
-    t = ntp_exchange(t + rnd_range(500, 3000), cam, node("time.cloudflare.com"));
-    ping(t + rnd_range(3000000, 5000000), cam, gw20, 0, 2);
-}
-
-static void sc_apt(uint64_t t)
-{
-    node_t *dev = node("dev-ws"), *srv = node("deb.debian.org");
-    const char *ua = "Debian APT-HTTP/1.3 (2.6.1)";
-    const http_t rel = {"/debian/dists/bookworm/InRelease",
-                        ua,
-                        "*/*",
-                        "If-Modified-Since: Sat, 10 Feb 2024 10:02:41 GMT\r\n",
-                        304,
-                        "Apache",
-                        NULL,
-                        "Age: 1520\r\nVia: 1.1 varnish\r\n",
-                        "",
-                        0};
-    const http_t deb = {"/debian/pool/main/c/curl/curl_7.88.1-10%2bdeb12u5_amd64.deb",
-                        ua,
-                        "*/*",
-                        NULL,
-                        200,
-                        "Apache",
-                        "application/vnd.debian.binary-package",
-                        "Age: 86012\r\nVia: 1.1 varnish\r\n",
-                        "!<arch>\ndebian-binary   ",
-                        rnd_range(280000, 340000)};
-    tcp_t s;
-    t = dns_resolve(t, dev, 0, srv, "debian.map.fastlydns.net");
-    tcp_open(&s, dev, srv, 0, 80, t);
-    http_exchange(&s, srv->name, &rel, rnd_range(100, 500));
-    http_exchange(&s, srv->name, &deb, rnd_range(300000, 900000));
+    srv = node("deb.debian.org");
+    tcp_open(&s, dev, srv, 0, 80, dns_resolve(at(t0, 31000), dev, 0, srv));
+    http_get(&s, "/debian/pool/main/c/curl/curl_7.88.1-10%2bdeb12u5_amd64.deb", apt, "*/*", NULL,
+             rnd_range(100, 500));
+    http_reply(&s, 200, "Apache", "Age: 86012\r\nVia: 1.1 varnish\r\n",
+               "application/vnd.debian.binary-package", "!<arch>\ndebian-binary   ",
+               rnd_range(280000, 340000));
     tcp_close(&s, CLI, rnd_range(1000, 5000));
 }
 
-static void sc_ipv6(uint64_t t) /* NDP, DNS over IPv6, HTTP and TLS over IPv6, ping6 */
+/* HTTPS: TLS 1.3 full handshakes and TLS 1.2 resumptions, each after a DNS lookup */
+static void sc_tls(uint64_t t0)
+{
+    static const tls_flow_t flows[] = {
+        {1500,   "bob-pc",    "www.example.com",               1, "h2",       600,  14000,  2},
+        {5000,   "alice-mbp", "gateway.icloud.com",            1, "h2",       900,  5000,   3},
+        {4000,   "dev-ws",    "api.github.com",                1, "h2",       300,  22000,  2},
+        {13000,  "carol-x1",  "www.google.com",                1, "h2",       700,  40000,  2},
+        {21000,  "bob-pc",    "login.microsoftonline.com",     0, "http/1.1", 1200, 9000,   2},
+        {61000,  "alice-mbp", "objects.githubusercontent.com", 1, "http/1.1", 800,  420000, 1},
+        {83000,  "nas",       "update7.synology.com",          0, "http/1.1", 400,  2500,   1},
+        {94000,  "dev-ws",    "api.github.com",                1, "h2",       300,  22000,  2},
+        {100000, "carol-x1",  "www.google.com",                1, "h2",       700,  40000,  2},
+        {108000, "bob-pc",    "www.example.com",               1, "h2",       600,  14000,  2},
+    };
+    for (size_t i = 0; i < sizeof(flows) / sizeof(flows[0]); i++) {
+        node_t *cli = node(flows[i].cli), *srv = node(flows[i].srv);
+        tls_session(dns_resolve(at(t0, flows[i].at_ms), cli, 0, srv), cli, srv, 0, &flows[i]);
+    }
+}
+
+static void sc_ssh(uint64_t t0) /* an interactive session from dev-ws to the NAS */
+{
+    ssh_session(at(t0, 9000), node("dev-ws"), node("nas"), "SSH-2.0-OpenSSH_8.2\r\n",
+                "uptime\ndf -h /volume1\nls -la backups\nsudo systemctl status smbd\n"
+                "tail -n 20 /var/log/messages\n");
+}
+
+/* dev-ws syncing with a pool server; the lobby camera on VLAN 20: ARP, DNS, NTP, ping */
+static void sc_ntp_vlan(uint64_t t0)
+{
+    node_t *dev = node("dev-ws"), *pool = node("2.debian.pool.ntp.org");
+    node_t *cam = node("cam-lobby"), *gw20 = node("gateway-vlan20");
+    ntp_exchange(dns_lookup(at(t0, 6000), dev, 0, pool, 1) + 900, dev, pool);
+    for (int i = 0; i < 2; i++) {
+        uint64_t t = arp_resolve(at(t0, i ? 112000 : 26000), cam, gw20, 0);
+        t = dns_lookup(t + rnd_range(200, 2000), cam, 0, node("time.cloudflare.com"), 1);
+        t = ntp_exchange(t + rnd_range(500, 3000), cam, node("time.cloudflare.com"));
+        ping(t + rnd_range(1000000, 3000000), cam, gw20, 0, 2);
+    }
+}
+
+/* carol-x1 over IPv6: neighbour discovery, DNS over IPv6, HTTP redirect, HTTPS, ping6 */
+static void sc_ipv6(uint64_t t0)
 {
     node_t *carol = node("carol-x1"), *srv = node("www.example.org");
-    const http_t h = {"/",
-                      UA_FIREFOX,
-                      ACCEPT_HTML,
-                      "Upgrade-Insecure-Requests: 1\r\n",
-                      301,
-                      "nginx/1.24.0",
-                      "text/html",
-                      "Location: https://www.example.org/\r\n",
-                      "<html>\r\n<head><title>301 Moved Permanently</title></head>\r\n<body>\r\n"
-                      "<center><h1>301 Moved Permanently</h1></center>\r\n</body>\r\n</html>\r\n",
-                      0};
-    const tls_opts_t o = {1, "h2", 500, 18000, 2};
+    const tls_flow_t tls = {0, "carol-x1", "www.example.org", 1, "h2", 500, 18000, 2};
     tcp_t s;
-    t = ndp_resolve(t, carol, node("gateway"), 0);
+    uint64_t t = ndp_resolve(at(t0, 41000), carol, node("gateway"), 0);
     t = ndp_resolve(t + rnd_range(1000, 5000), carol, node("resolver"), 1);
-    t = dns_resolve(t + rnd_range(200, 1000), carol, 1, srv, NULL);
-    tcp_open(&s, carol, srv, 1, 80, t);
-    http_exchange(&s, srv->name, &h, rnd_range(100, 500));
-    t = tls_session(s.t + rnd_range(5000, 20000), carol, srv, 1, &o);
+    tcp_open(&s, carol, srv, 1, 80, dns_resolve(t + rnd_range(200, 1000), carol, 1, srv));
+    http_get(&s, "/", UA_FIREFOX, ACCEPT_HTML, "Upgrade-Insecure-Requests: 1\r\n",
+             rnd_range(100, 500));
+    http_reply(&s, 301, "nginx/1.24.0", "Location: https://www.example.org/\r\n", "text/html",
+               "<html><body><h1>301 Moved Permanently</h1></body></html>\r\n", 0);
+    t = tls_session(s.t + rnd_range(5000, 20000), carol, srv, 1, &tls);
     tcp_close(&s, CLI, (uint32_t)(t - s.t) + rnd_range(100000, 500000));
     ping(t + rnd_range(1000000, 2000000), carol, srv, 1, 3);
 }
 
-static void sc_git_fetch(uint64_t t)
-{
-    node_t *dev = node("dev-ws"), *srv = node("github.com");
-    t = dns_resolve(t, dev, 0, srv, NULL);
-    ssh_session(t, dev, srv, "SSH-2.0-babeld-5c5c0a9c\r\n", NULL, rnd_range(60000, 120000));
-}
-
-static void sc_download(uint64_t t)
-{
-    node_t *alice = node("alice-mbp"), *srv = node("objects.githubusercontent.com");
-    const tls_opts_t o = {1, "http/1.1", 800, 420000, 1};
-    t = dns_resolve(t, alice, 0, srv, NULL);
-    tls_session(t, alice, srv, 0, &o);
-}
-
-static void sc_neverssl(uint64_t t)
-{
-    node_t *carol = node("carol-x1"), *srv = node("neverssl.com");
-    const http_t h = {"/",
-                      UA_FIREFOX,
-                      ACCEPT_HTML,
-                      NULL,
-                      200,
-                      "Apache/2.4.58 ()",
-                      "text/html; charset=UTF-8",
-                      "Last-Modified: Wed, 29 Jun 2022 00:23:33 GMT\r\n",
-                      "",
-                      rnd_range(2400, 3200)};
-    tcp_t s;
-    t = dns_resolve(t, carol, 0, srv, NULL);
-    tcp_open(&s, carol, srv, 0, 80, t);
-    http_exchange(&s, srv->name, &h, rnd_range(100, 500));
-    tcp_close(&s, SRV, rnd_range(5000000, 5100000)); /* server keep-alive timeout */
-}
-
-static void sc_nas_update(uint64_t t)
-{
-    node_t *nas = node("nas"), *srv = node("update7.synology.com");
-    const tls_opts_t o = {0, "http/1.1", 400, 2500, 1};
-    t = dns_resolve(t, nas, 0, srv, NULL);
-    tls_session(t, nas, srv, 0, &o);
-}
-
-static const struct {
-    uint32_t at_ms; /* offset into the two-minute round */
-    void (*run)(uint64_t t);
-} SCENARIOS[] = {
-    {50,     sc_lan_startup   },
-    {600,    sc_web_example   },
-    {2500,   sc_captive_portal},
-    {4000,   sc_github_api    },
-    {6000,   sc_ntp           },
-    {9000,   sc_ssh_nas       },
-    {10000,  sc_arp_refresh   },
-    {13000,  sc_google        },
-    {21000,  sc_microsoft     },
-    {26000,  sc_vlan_camera   },
-    {31000,  sc_apt           },
-    {41000,  sc_ipv6          },
-    {52000,  sc_git_fetch     },
-    {61000,  sc_download      },
-    {72000,  sc_neverssl      },
-    {80000,  sc_arp_refresh   },
-    {83000,  sc_nas_update    },
-    {94000,  sc_github_api    },
-    {100000, sc_google        },
-    {107000, sc_web_example   },
-    {112000, sc_vlan_camera   },
-};
+static void (*const SCENARIOS[])(uint64_t t0) = {sc_lan, sc_icmp,     sc_http, sc_tls,
+                                                 sc_ssh, sc_ntp_vlan, sc_ipv6};
 
 /* ---- Command line ----------------------------------------------------------------------- */
-
 static void usage(FILE *fp)
 {
     fprintf(fp,
@@ -1424,54 +1152,50 @@ static void usage(FILE *fp)
             MAX_SCALE);
 }
 
-__attribute__((noreturn)) static void usage_error(const char *what, const char *arg)
+static unsigned long long parse_num(const char *s, unsigned long long min, unsigned long long max)
 {
-    fprintf(stderr, PROG ": %s '%s'\nTry '" PROG " --help' for more information.\n", what, arg);
-    exit(2);
-}
-
-static unsigned long long parse_num(const char *opt, const char *s, unsigned long long min,
-                                    unsigned long long max)
-{
-    char *end, what[96];
+    char *end;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 0);
-    if (!*s || *s == '-' || *end || errno || v < min || v > max) {
-        snprintf(what, sizeof(what), "invalid value for %s (expected %llu..%llu):", opt, min, max);
-        usage_error(what, s);
-    }
+    if (!*s || *s == '-' || *end || errno || v < min || v > max)
+        usage_error(max == MAX_SCALE ? "invalid scale '%s' (expected 1..1000)"
+                                     : "invalid seed '%s' (expected an unsigned integer)",
+                    s);
     return v;
 }
 
 int main(int argc, char **argv)
 {
+    static const struct option opts[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"seed",   required_argument, NULL, 's'},
+        {"scale",  required_argument, NULL, 'n'},
+        {"help",   no_argument,       NULL, 'h'},
+        {NULL,     0,                 NULL, 0  },
+    };
     const char *out = "demo.pcap";
     uint64_t seed = 1;
     unsigned long scale = 1;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+    opterr = 0;
+    for (int c; (c = getopt_long(argc, argv, ":o:s:n:h", opts, NULL)) != -1;) {
+        if (c == 'h') {
             usage(stdout);
             return 0;
+        } else if (c == 'o') {
+            out = optarg;
+        } else if (c == 's') {
+            seed = parse_num(optarg, 0, UINT64_MAX);
+        } else if (c == 'n') {
+            scale = (unsigned long)parse_num(optarg, 1, MAX_SCALE);
+        } else {
+            usage_error(c == ':' ? "option '%s' requires an argument" : "unknown option '%s'",
+                        argv[optind - 1]);
         }
-        int o = !strcmp(a, "-o") || !strcmp(a, "--output")  ? 'o'
-                : !strcmp(a, "-s") || !strcmp(a, "--seed")  ? 's'
-                : !strcmp(a, "-n") || !strcmp(a, "--scale") ? 'n'
-                                                            : 0;
-        if (!o)
-            usage_error(a[0] == '-' ? "unknown option" : "unexpected argument", a);
-        if (i + 1 >= argc)
-            usage_error("missing argument for option", a);
-        const char *v = argv[++i];
-        if (o == 'o')
-            out = v;
-        else if (o == 's')
-            seed = parse_num(a, v, 0, UINT64_MAX);
-        else
-            scale = (unsigned long)parse_num(a, v, 1, MAX_SCALE);
     }
+    if (optind < argc)
+        usage_error("unexpected argument '%s'", argv[optind]);
     if (!*out)
-        usage_error("invalid output file", out);
+        usage_error("invalid output file '%s'", out);
 
     int to_stdout = !strcmp(out, "-");
     FILE *fp = to_stdout ? stdout : fopen(out, "wb");
@@ -1480,12 +1204,15 @@ int main(int argc, char **argv)
     g_out_file = to_stdout ? NULL : out;
     g_rng = seed;
     nodes_init();
-    pcap_header(fp);
+    uint8_t h[24] = {0, 0, 0, 0, 2, 0, 4}; /* pcap header: version 2.4, thiszone 0, sigfigs 0 */
+    le32(h, 0xa1b2c3d4);
+    le32(h + 16, 262144); /* snaplen */
+    le32(h + 20, 1);      /* LINKTYPE_ETHERNET */
+    fwrite(h, 1, sizeof(h), fp);
     for (unsigned long r = 0; r < scale; r++) {
-        uint64_t base = EPOCH_US + r * ROUND_US;
         for (size_t i = 0; i < sizeof(SCENARIOS) / sizeof(SCENARIOS[0]); i++)
-            SCENARIOS[i].run(base + SCENARIOS[i].at_ms * 1000ULL + rnd_range(0, 400000));
-        flush_before(fp, base + ROUND_US);
+            SCENARIOS[i](EPOCH_US + r * ROUND_US);
+        flush_before(fp, EPOCH_US + (r + 1) * ROUND_US);
     }
     flush_before(fp, UINT64_MAX);
     free(g_rec);

@@ -1,4 +1,411 @@
-/* interface.* bindings, category hosts. (To be written.) */
+/* interface.* bindings, category hosts: the host lists and one host's details, with
+ * ntopng's positional arguments (LuaEngineInterface.cpp:ntop_get_interface_hosts_criteria)
+ * and NetworkInterface::getActiveHostsList's paging, filters and sort columns.
+ *
+ * Filters on features the probe does not have (country, OS, ASN, host pool, blacklists,
+ * anomalies, DHCP) accept ntopng's "no filter" values and raise on anything else, so a
+ * script never mistakes "not supported" for "no such host". */
 #include "api_util.h"
+#include "push_host.h"
 
-const struct api_table api_interface_hosts = {.ns = "interface", .category = "hosts", .bindings = NULL, .count = 0};
+#include "../core/iface.h"
+#include "../core/probe.h"
+
+#include <ndpi/ndpi_api.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAX_NUM_HITS 32768 /* ntopng's CONST_MAX_NUM_HITS */
+
+enum host_location { LOCATION_ALL, LOCATION_LOCAL_ONLY, LOCATION_REMOTE_ONLY };
+
+/* Sort columns of NetworkInterface::sortHosts that map to data the probe has. */
+enum host_sorter {
+    SORT_IP,
+    SORT_VLAN,
+    SORT_NAME,
+    SORT_SINCE,
+    SORT_NUM_FLOWS,
+    SORT_TRAFFIC,
+    SORT_LOCAL_NETWORK_ID,
+    SORT_LOCAL_NETWORK,
+    SORT_MAC,
+    SORT_TRAFFIC_SENT,
+    SORT_TRAFFIC_RCVD,
+    SORT_TRAFFIC_UNKNOWN,
+    SORT_NUM_FLOWS_AS_CLIENT,
+    SORT_NUM_FLOWS_AS_SERVER,
+};
+
+static const struct {
+    const char *name;
+    enum host_sorter sorter;
+} host_sort_columns[] = {
+    {"column_",                    SORT_IP},
+    {"column_ip",                  SORT_IP},
+    {"column_local_network",       SORT_LOCAL_NETWORK},
+    {"column_local_network_id",    SORT_LOCAL_NETWORK_ID},
+    {"column_mac",                 SORT_MAC},
+    {"column_name",                SORT_NAME},
+    {"column_num_flows",           SORT_NUM_FLOWS},
+    {"column_num_flows_as_client", SORT_NUM_FLOWS_AS_CLIENT},
+    {"column_num_flows_as_server", SORT_NUM_FLOWS_AS_SERVER},
+    {"column_since",               SORT_SINCE},
+    {"column_traffic",             SORT_TRAFFIC},
+    {"column_traffic_rcvd",        SORT_TRAFFIC_RCVD},
+    {"column_traffic_sent",        SORT_TRAFFIC_SENT},
+    {"column_traffic_unknown",     SORT_TRAFFIC_UNKNOWN},
+    {"column_vlan",                SORT_VLAN},
+};
+
+/* ntopng sorts unknown columns by traffic (with a warning). Columns it knows but the
+ * probe has no data for (throughput, alerts, score, OS, ASN, country, pools, ...) do the
+ * same here. */
+static enum host_sorter host_sorter_of(const char *name)
+{
+    for (size_t i = 0; i < sizeof(host_sort_columns) / sizeof(host_sort_columns[0]); i++)
+        if (strcmp(host_sort_columns[i].name, name) == 0)
+            return host_sort_columns[i].sorter;
+    return SORT_TRAFFIC;
+}
+
+struct host_query {
+    enum host_location location;
+    enum host_detail level;
+    enum host_sorter sorter;
+    uint32_t max_hits, to_skip;
+    bool a2z;
+    int vlan;    /* -1: any */
+    int network; /* -2: any; -1: hosts outside the local networks */
+    bool has_mac;
+    uint8_t mac[6];
+    int ip_version; /* 4, 6 or 0 for both */
+    int proto;      /* nDPI id, -1: any */
+    int traffic_type; /* 0 all, 1 one-way, 2 both ways */
+    bool has_cidr;
+    struct ipaddr cidr;
+    int cidr_bits;
+    bool array_format;
+};
+
+/* One host and its sort key. */
+struct host_entry {
+    const struct host *h;
+    uint64_t num;
+    const void *aux; /* the host's local network for SORT_LOCAL_NETWORK */
+};
+
+static void unsupported(lua_State *L, int arg, bool is_default, const char *what)
+{
+    if (!is_default)
+        luaL_argerror(L, arg, lua_pushfstring(L, "%s filter not supported by this probe", what));
+}
+
+static uint32_t opt_u32(lua_State *L, int arg, uint32_t def)
+{
+    lua_Integer v = luaL_optinteger(L, arg, def);
+    luaL_argcheck(L, v >= 0, arg, "must not be negative");
+    return v > (lua_Integer)UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+
+/* "a.b.c.d[/n]" or "x::[/n]" */
+static int parse_cidr(const char *s, struct ipaddr *base, int *bits)
+{
+    if (strchr(s, '/'))
+        return cidr_parse(s, base, bits);
+    if (ipaddr_parse(s, base) != 0)
+        return -1;
+    *bits = base->ver == 4 ? 32 : 128;
+    return 0;
+}
+
+/* The positional arguments of getHostsInfo and its siblings. */
+static void read_host_query(lua_State *L, struct host_query *q)
+{
+    bool show_details = api_opt_bool(L, 1, true);
+    q->level = show_details ? HOST_DETAIL_HIGHER : HOST_DETAIL_HIGH;
+    q->sorter = host_sorter_of(luaL_optstring(L, 2, "column_ip"));
+    q->max_hits = opt_u32(L, 3, MAX_NUM_HITS);
+    q->to_skip = opt_u32(L, 4, 0);
+    q->a2z = api_opt_bool(L, 5, true);
+
+    const char *country = luaL_optstring(L, 6, NULL);
+    unsupported(L, 6, !country || !*country, "country");
+    unsupported(L, 7, luaL_optinteger(L, 7, 9) == 9, "OS");
+
+    lua_Integer vlan = luaL_optinteger(L, 8, 65535);
+    q->vlan = vlan == 65535 ? -1 : (int)(uint16_t)vlan;
+    unsupported(L, 9, luaL_optinteger(L, 9, 4294967295) == 4294967295, "ASN");
+    q->network = (int16_t)luaL_optinteger(L, 10, -2);
+
+    const char *mac = luaL_optstring(L, 11, NULL);
+    q->has_mac = mac != NULL;
+    if (mac)
+        luaL_argcheck(L, api_mac_parse(mac, q->mac) == 0, 11, "invalid MAC address");
+
+    unsupported(L, 12, luaL_optinteger(L, 12, 65535) == 65535, "host pool");
+    q->ip_version = (uint8_t)luaL_optinteger(L, 13, 0);
+    q->proto = (int)luaL_optinteger(L, 14, -1);
+    q->traffic_type = (int)luaL_optinteger(L, 15, 0);
+    (void)api_opt_bool(L, 16, false); /* filtered hosts: ntopng Pro only, ignored otherwise */
+    unsupported(L, 17, !api_opt_bool(L, 17, false), "blacklisted hosts");
+    unsupported(L, 18, !api_opt_bool(L, 18, false), "anomalous hosts");
+    unsupported(L, 19, !api_opt_bool(L, 19, false), "DHCP hosts");
+
+    const char *cidr = luaL_optstring(L, 20, NULL);
+    q->has_cidr = cidr != NULL;
+    if (cidr)
+        luaL_argcheck(L, parse_cidr(cidr, &q->cidr, &q->cidr_bits) == 0, 20, "invalid network");
+    /* device IP: ntopng lets hosts without an exporter device through, and the probe's
+     * hosts come from packets, never from an exporter. */
+    (void)luaL_optstring(L, 21, NULL);
+    q->array_format = api_opt_bool(L, 22, false);
+}
+
+static uint64_t l7_bytes(const struct host *h, int proto)
+{
+    for (uint16_t i = 0; i < h->l7_count; i++)
+        if (h->l7[i].proto == proto)
+            return h->l7[i].t.bytes_sent + h->l7[i].t.bytes_rcvd;
+    return 0;
+}
+
+/* host_search_walker's filters */
+static bool host_matches(const struct host *h, const struct host_query *q)
+{
+    const struct traffic *t = &h->total;
+    switch (q->location) {
+    case LOCATION_LOCAL_ONLY:
+        if (!h->local || !h->unicast)
+            return false;
+        break;
+    case LOCATION_REMOTE_ONLY:
+        if (h->local)
+            return false;
+        break;
+    case LOCATION_ALL:
+        break;
+    }
+    if (q->vlan >= 0 && h->vlan != q->vlan)
+        return false;
+    if (q->proto != -1 && l7_bytes(h, q->proto) == 0)
+        return false;
+    if (q->network != -2 && h->network_id != q->network)
+        return false;
+    if (q->has_mac && (!h->has_mac || memcmp(h->mac, q->mac, 6) != 0))
+        return false;
+    if (q->has_cidr && !cidr_contains(&q->cidr, q->cidr_bits, &h->ip))
+        return false;
+    bool both_ways = t->bytes_sent && t->bytes_rcvd;
+    if (q->traffic_type == 1 && !(t->bytes_sent + t->bytes_rcvd > 0 && !both_ways))
+        return false;
+    if (q->traffic_type == 2 && !both_ways)
+        return false;
+    if ((q->ip_version == 4 || q->ip_version == 6) && h->ip.ver != q->ip_version)
+        return false;
+    return true;
+}
+
+static uint64_t mac_int(const struct host *h)
+{
+    uint64_t v = 0;
+    if (h->has_mac)
+        for (int i = 0; i < 6; i++)
+            v = (v << 8) | h->mac[i];
+    return v;
+}
+
+static void set_sort_key(struct host_entry *e, enum host_sorter s, const struct probe *pr)
+{
+    const struct host *h = e->h;
+    switch (s) {
+    case SORT_IP:
+    case SORT_NAME:
+        break;
+    case SORT_VLAN:
+        e->num = h->vlan;
+        break;
+    case SORT_SINCE:
+        e->num = (uint64_t)api_secs(h->first_seen_us);
+        break;
+    case SORT_NUM_FLOWS:
+        e->num = (uint64_t)h->active_flows_as_client + h->active_flows_as_server;
+        break;
+    case SORT_TRAFFIC:
+        e->num = h->total.bytes_sent + h->total.bytes_rcvd;
+        break;
+    case SORT_LOCAL_NETWORK_ID:
+        /* ntopng stores the signed id in an unsigned sort key: -1 sorts last */
+        e->num = (uint64_t)(int64_t)h->network_id;
+        break;
+    case SORT_LOCAL_NETWORK:
+        if (h->network_id >= 0 && h->network_id < pr->local_nets.count) {
+            e->aux = &pr->local_nets.nets[h->network_id];
+            e->num = (uint64_t)pr->local_nets.nets[h->network_id].bits;
+        }
+        break;
+    case SORT_MAC:
+        e->num = mac_int(h);
+        break;
+    case SORT_TRAFFIC_SENT:
+        e->num = h->total.bytes_sent;
+        break;
+    case SORT_TRAFFIC_RCVD:
+        e->num = h->total.bytes_rcvd;
+        break;
+    case SORT_TRAFFIC_UNKNOWN:
+        e->num = l7_bytes(h, NDPI_PROTOCOL_UNKNOWN);
+        break;
+    case SORT_NUM_FLOWS_AS_CLIENT:
+        e->num = h->active_flows_as_client;
+        break;
+    case SORT_NUM_FLOWS_AS_SERVER:
+        e->num = h->active_flows_as_server;
+        break;
+    }
+}
+
+/* Ties fall back to creation order, so pages never overlap (ntopng's qsort is unstable). */
+static int cmp_id(const struct host_entry *a, const struct host_entry *b)
+{
+    return a->h->id < b->h->id ? -1 : (a->h->id > b->h->id ? 1 : 0);
+}
+
+static int cmp_num(const void *pa, const void *pb)
+{
+    const struct host_entry *a = pa, *b = pb;
+    if (a->num != b->num)
+        return a->num < b->num ? -1 : 1;
+    return cmp_id(a, b);
+}
+
+/* Host::compare: the address (IPv4 first), VLAN ignored by ntopng, used here as a tie. */
+static int cmp_ip(const void *pa, const void *pb)
+{
+    const struct host_entry *a = pa, *b = pb;
+    int c = ipaddr_cmp(&a->h->ip, &b->h->ip);
+    if (c)
+        return c;
+    if (a->h->vlan != b->h->vlan)
+        return a->h->vlan < b->h->vlan ? -1 : 1;
+    return cmp_id(a, b);
+}
+
+static int cmp_name(const void *pa, const void *pb)
+{
+    const struct host_entry *a = pa, *b = pb;
+    int c = strcasecmp(a->h->name ? a->h->name : "", b->h->name ? b->h->name : "");
+    return c ? c : cmp_id(a, b);
+}
+
+/* Network address, then prefix length; hosts outside the local networks first. */
+static int cmp_network(const void *pa, const void *pb)
+{
+    const struct host_entry *a = pa, *b = pb;
+    const struct local_net *na = a->aux, *nb = b->aux;
+    if (!na || !nb) {
+        if (na != nb)
+            return na ? 1 : -1;
+        return cmp_id(a, b);
+    }
+    int c = ipaddr_cmp(&na->base, &nb->base);
+    if (c)
+        return c;
+    return cmp_num(pa, pb);
+}
+
+static void push_host_list(lua_State *L, struct iface *ifc, const struct host_query *q)
+{
+    uint32_t cap = ifc->hosts.count;
+    /* A userdata, so the array is freed even if a push below raises. */
+    struct host_entry *v = lua_newuserdatauv(L, (cap ? cap : 1) * sizeof(*v), 0);
+    uint32_t n = 0;
+    for (const struct host *h = ifc->hosts.head; h && n < cap; h = h->list_next) {
+        if (!host_matches(h, q))
+            continue;
+        v[n] = (struct host_entry){.h = h};
+        set_sort_key(&v[n], q->sorter, ifc->probe);
+        n++;
+    }
+    int (*cmp)(const void *, const void *) = cmp_num;
+    if (q->sorter == SORT_IP)
+        cmp = cmp_ip;
+    else if (q->sorter == SORT_NAME)
+        cmp = cmp_name;
+    else if (q->sorter == SORT_LOCAL_NETWORK)
+        cmp = cmp_network;
+    qsort(v, n, sizeof(*v), cmp);
+
+    lua_createtable(L, 0, 3);
+    api_set_uint(L, "numHosts", n);
+    api_set_int(L, "nextSlot", 0); /* the whole table is walked */
+    lua_newtable(L);
+    char key[IPADDR_STRLEN + 8];
+    lua_Integer pos = 1;
+    for (uint32_t k = q->to_skip, num = 0; k < n && num < q->max_hits; k++, num++) {
+        const struct host *h = v[q->a2z ? k : n - 1 - k].h;
+        push_host(L, ifc, h, q->level);
+        if (q->array_format)
+            lua_rawseti(L, -2, pos++);
+        else
+            lua_setfield(L, -2, api_host_key(&h->ip, h->vlan, key, sizeof(key)));
+    }
+    lua_setfield(L, -2, "hosts");
+    lua_remove(L, -2); /* the array */
+}
+
+static int hosts_info(lua_State *L, enum host_location location)
+{
+    struct iface *ifc = lua_ctx_iface(L);
+    struct host_query q = {.location = location};
+    read_host_query(L, &q);
+    push_host_list(L, ifc, &q);
+    return 1;
+}
+
+/* getHostsInfo([show_details, sortColumn, maxHits, toSkip, a2zSortOrder, country, os,
+ * vlan, asn, network, mac, pool, ipversion, proto, traffic_type, filtered, blacklisted,
+ * anomalous, dhcp, cidr, device_ip, array_format]) */
+static int interface_get_hosts_info(lua_State *L)
+{
+    return hosts_info(L, LOCATION_ALL);
+}
+
+/* Same arguments; local unicast hosts only. */
+static int interface_get_local_hosts_info(lua_State *L)
+{
+    return hosts_info(L, LOCATION_LOCAL_ONLY);
+}
+
+/* Same arguments; hosts that are not local. */
+static int interface_get_remote_hosts_info(lua_State *L)
+{
+    return hosts_info(L, LOCATION_REMOTE_ONLY);
+}
+
+/* getHostInfo(host[@vlan] [, vlan]): Host::lua at the "max" detail level, or nil. */
+static int interface_get_host_info(lua_State *L)
+{
+    struct iface *ifc = lua_ctx_iface(L);
+    const char *key = luaL_checkstring(L, 1);
+    lua_Integer vlan = luaL_optinteger(L, 2, -1);
+    luaL_argcheck(L, vlan >= -1 && vlan <= 4095, 2, "VLAN id out of range");
+    struct host *h = api_host_lookup(ifc, key, (int)vlan);
+    if (!h) {
+        lua_pushnil(L);
+        return 1;
+    }
+    push_host(L, ifc, h, HOST_DETAIL_MAX);
+    return 1;
+}
+
+static const struct api_binding interface_hosts_bindings[] = {
+    {"getHostInfo",        interface_get_host_info,         API_READ, API_CTX_IFACE},
+    {"getHostsInfo",       interface_get_hosts_info,        API_READ, API_CTX_IFACE},
+    {"getLocalHostsInfo",  interface_get_local_hosts_info,  API_READ, API_CTX_IFACE},
+    {"getRemoteHostsInfo", interface_get_remote_hosts_info, API_READ, API_CTX_IFACE},
+};
+
+const struct api_table api_interface_hosts =
+    API_TABLE("interface", "hosts", interface_hosts_bindings);

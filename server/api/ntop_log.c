@@ -18,8 +18,7 @@ static int ntop_trace_event(lua_State *L)
     const char *msg = luaL_checkstring(L, 4);
     luaL_argcheck(L, level >= LOG_ERROR && level <= LOG_TRACE, 1, "trace level must be 0..9");
     const char *base = strrchr(file, '/');
-    log_msg((enum log_level)level, "[%s:%lld] %s", base ? base + 1 : file, (long long)line,
-            msg);
+    log_msg((enum log_level)level, "[%s:%lld] %s", base ? base + 1 : file, (long long)line, msg);
     return 0;
 }
 

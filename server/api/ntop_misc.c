@@ -1,4 +1,82 @@
-/* ntop.* bindings, category misc. (To be written.) */
+/* ntop.* bindings, category misc: md5 and ntopng's score <-> severity mapping. */
 #include "api_util.h"
 
-const struct api_table api_ntop_misc = {.ns = "ntop", .category = "misc", .bindings = NULL, .count = 0};
+#include "../core/md5.h"
+
+/* ntopng's alert severities (AlertLevel) and score thresholds (SCORE_LEVEL_*, nDPI's
+ * NDPI_SCORE_RISK_* values). */
+enum severity {
+    SEV_NONE = 0,
+    SEV_DEBUG,
+    SEV_INFO,
+    SEV_NOTICE,
+    SEV_WARNING,
+    SEV_ERROR,
+    SEV_CRITICAL,
+    SEV_ALERT,
+    SEV_EMERGENCY,
+};
+
+enum {
+    SCORE_INFO = 1,
+    SCORE_NOTICE = 10,
+    SCORE_WARNING = 50,
+    SCORE_ERROR = 100,
+    SCORE_CRITICAL = 200,
+    SCORE_EMERGENCY = 250,
+};
+
+/* ntop.md5(s): 32 lower-case hex digits. The whole Lua string is hashed, embedded zeros
+ * included (ntopng stops at the first zero byte). */
+static int ntop_md5(lua_State *L)
+{
+    size_t len;
+    const char *s = luaL_checklstring(L, 1, &len);
+    char hex[33];
+    lua_pushstring(L, md5_hex(s, len, hex));
+    return 1;
+}
+
+/* ntop.mapScoreToSeverity(score): 0 none (< 1), 2 info (1..9), 3 notice (10..49),
+ * 4 warning (50..99), 5 error (100..199), 6 critical (200..249), 8 emergency (>= 250),
+ * as ntopng; never 1 (debug) or 7 (alert). A negative score raises (ntopng wraps it to
+ * a huge unsigned value and answers emergency). */
+static int ntop_map_score_to_severity(lua_State *L)
+{
+    lua_Integer score = luaL_checkinteger(L, 1);
+    luaL_argcheck(L, score >= 0, 1, "score must be >= 0");
+    int sev = score < SCORE_INFO        ? SEV_NONE
+              : score < SCORE_NOTICE    ? SEV_INFO
+              : score < SCORE_WARNING   ? SEV_NOTICE
+              : score < SCORE_ERROR     ? SEV_WARNING
+              : score < SCORE_CRITICAL  ? SEV_ERROR
+              : score < SCORE_EMERGENCY ? SEV_CRITICAL
+                                        : SEV_EMERGENCY;
+    lua_pushinteger(L, sev);
+    return 1;
+}
+
+/* ntop.mapSeverityToScore(severity): 1 for none/debug/info, 10 notice, 50 warning,
+ * 100 error, 200 critical, 250 alert and emergency, as ntopng. A severity outside 0..8
+ * raises (ntopng answers 150 for those). */
+static int ntop_map_severity_to_score(lua_State *L)
+{
+    lua_Integer sev = luaL_checkinteger(L, 1);
+    luaL_argcheck(L, sev >= SEV_NONE && sev <= SEV_EMERGENCY, 1, "severity must be 0..8");
+    int score = sev <= SEV_INFO       ? SCORE_INFO
+                : sev == SEV_NOTICE   ? SCORE_NOTICE
+                : sev == SEV_WARNING  ? SCORE_WARNING
+                : sev == SEV_ERROR    ? SCORE_ERROR
+                : sev == SEV_CRITICAL ? SCORE_CRITICAL
+                                      : SCORE_EMERGENCY;
+    lua_pushinteger(L, score);
+    return 1;
+}
+
+static const struct api_binding ntop_misc_bindings[] = {
+    {"mapScoreToSeverity", ntop_map_score_to_severity, API_READ, API_CTX_NONE},
+    {"mapSeverityToScore", ntop_map_severity_to_score, API_READ, API_CTX_NONE},
+    {"md5",                ntop_md5,                   API_READ, API_CTX_NONE},
+};
+
+const struct api_table api_ntop_misc = API_TABLE("ntop", "misc", ntop_misc_bindings);

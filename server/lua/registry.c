@@ -129,6 +129,11 @@ void api_open_all(lua_State *L)
                 lua_setfield(L, -2, b->name);
             }
         }
+        /* Also in package.loaded, so error messages name functions "ntop.md5". */
+        luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+        lua_pushvalue(L, -2);
+        lua_setfield(L, -2, namespaces[n]);
+        lua_pop(L, 1);
         lua_setglobal(L, namespaces[n]);
     }
 }
