@@ -8,7 +8,7 @@ packages=(
     lua5.4 lua-dkjson
     libcmocka-dev
     # oracles and test tools
-    libndpi-bin tshark wireshark-common python3 iputils-ping iproute2
+    libndpi-bin tshark wireshark-common python3 iproute2
 )
 
 missing=()

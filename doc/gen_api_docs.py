@@ -93,6 +93,14 @@ def md_table(header, rows):
     return out
 
 
+def count(n, what):
+    return "%d %s%s" % (n, what, "" if n == 1 else "s")
+
+
+def pct(n, m):
+    return "%.1f%%" % (100.0 * n / m) if m else "-"
+
+
 def anchor(ns):
     return "#" + ns.lower()
 
@@ -177,8 +185,7 @@ def header_lines(title, sources):
 def problem_lines(dups, what):
     if not dups:
         return []
-    out = ["**Warning:** registered more than once in %s (only the first one is listed):" % what,
-           ""]
+    out = ["**Warning:** more than once in %s (only the first row is used):" % what, ""]
     out += ["- %s" % md_code("%s.%s" % k) for k in dups]
     return out + [""]
 
@@ -206,20 +213,16 @@ def render_reference(funcs):
     out += md_table(["namespace", "functions"],
                     [["[%s](%s)" % (md_code(ns), anchor(ns)), str(len(by_ns[ns]))]
                      for ns in namespaces])
-    out += ["", "Total: %d functions." % sum(len(v) for v in by_ns.values()), ""]
+    out += ["", "Total: %s." % count(sum(len(v) for v in by_ns.values()), "function"), ""]
 
     for ns in namespaces:
         fs = sorted(by_ns[ns].values(), key=lambda f: name_key(f.name))
-        out += ["## %s" % ns, "", "%d functions." % len(fs), ""]
+        out += ["## %s" % ns, "", count(len(fs), "function") + ".", ""]
         out += md_table(["function", "category", "privilege", "context"],
                         [[md_code("%s.%s" % (ns, f.name)), md_cell(f.category),
                           md_cell(f.privilege), md_cell(f.context)] for f in fs])
         out += [""]
     return "\n".join(out).rstrip("\n") + "\n"
-
-
-def pct(n, m):
-    return "%.1f%%" % (100.0 * n / m) if m else "-"
 
 
 def render_coverage(funcs, targets):
@@ -243,7 +246,7 @@ def render_coverage(funcs, targets):
         "",
     ]
     out += problem_lines(duplicates(funcs), "the registry")
-    out += problem_lines(duplicates(targets), "functions.tsv")
+    out += problem_lines(duplicates(targets), "shared/api/functions.tsv")
 
     rows = []
     tot_n = tot_m = 0

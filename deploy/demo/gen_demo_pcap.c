@@ -172,7 +172,7 @@ static int rec_cmp(const void *a, const void *b) /* by time, then by emission or
 /* Write, in time order, every stored frame earlier than `upto`; keep the others. */
 static void flush_before(FILE *fp, uint64_t upto)
 {
-    size_t i, keep = 0;
+    size_t i;
     qsort(g_rec, g_nrec, sizeof(*g_rec), rec_cmp);
     for (i = 0; i < g_nrec && g_rec[i].ts < upto; i++) {
         uint64_t ts = g_rec[i].ts > g_last_ts ? g_rec[i].ts : g_last_ts + 1; /* strictly rising */
@@ -187,9 +187,8 @@ static void flush_before(FILE *fp, uint64_t upto)
         g_last_ts = ts;
         g_written++;
     }
-    while (i < g_nrec)
-        g_rec[keep++] = g_rec[i++];
-    g_nrec = keep;
+    memmove(g_rec, g_rec + i, (g_nrec - i) * sizeof(*g_rec));
+    g_nrec -= i;
 }
 
 /* ---- Network model: hosts on the LAN, servers behind the gateway ------------------------- */
@@ -436,8 +435,11 @@ static uint64_t ping(uint64_t t, node_t *src, node_t *dst, int v6, int count)
         put16(m + 6, (unsigned)seq);
         for (size_t i = 8; i < len; i++) /* Windows: "abcdefghijklmnopqrstuvwabcdefghi" */
             m[i] = win ? (uint8_t)('a' + (i - 8) % 23) : (uint8_t)(i - 8);
-        if (!win) /* iputils: struct timeval, then 0x10 0x11 ... */
-            le32(m + 8, t / 1000000), memset(m + 12, 0, 4), le32(m + 16, t % 1000000);
+        if (!win) { /* iputils: struct timeval (two 64-bit fields), then 0x10 0x11 ... */
+            memset(m + 8, 0, 16);
+            le32(m + 8, t / 1000000);
+            le32(m + 16, t % 1000000);
+        }
         l3_t h = l3_nodes(src, dst, v6);
         send_l3(t, &h, v6 ? P_ICMP6 : P_ICMP, m, len, 2);
         m[0] = v6 ? 129 : 0;
@@ -514,8 +516,7 @@ static void dns_msg(dbuf_t *d, uint16_t id, const char *qname, uint16_t qtype, c
     db_mem(d, "\x00\x00\x29\x04\xd0\x00\x00\x00\x00\x00\x00", 11); /* EDNS0, 1232 bytes */
 }
 
-/* One query and its answer. Hosts ask the office resolver (VLAN 20: the gateway), which
- * forwards cache misses to Quad9. */
+/* One query/answer with the resolver (VLAN 20: the gateway); it forwards misses to Quad9. */
 static uint64_t dns_lookup(uint64_t t, node_t *cli, int v6, const node_t *target, uint16_t qtype)
 {
     node_t *res = node("resolver");
@@ -684,8 +685,7 @@ static void http_get(tcp_t *s, const char *path, const char *ua, const char *acc
     free(d.p);
 }
 
-/* Response whose body is `body`, followed by random bytes up to `len` bytes if len is larger
- * (binary content). */
+/* Response: `body`, padded with random bytes to `len` bytes if longer (binary content). */
 static void http_reply(tcp_t *s, int status, const char *server, const char *hdrs,
                        const char *ctype, const char *body, size_t len)
 {
@@ -694,10 +694,7 @@ static void http_reply(tcp_t *s, int status, const char *server, const char *hdr
     time_t now = (time_t)(tcp_next(s, SRV, 0) / 1000000);
     struct tm tm;
     strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", gmtime_r(&now, &tm));
-    const char *reason = status == 200   ? "OK"
-                         : status == 301 ? "Moved Permanently"
-
-                                         : "Not Found";
+    const char *reason = status == 200 ? "OK" : "Moved Permanently";
     size_t blen = strlen(body);
     len = len > blen ? len : blen;
     db_printf(&d, "HTTP/1.1 %d %s\r\nDate: %s\r\nServer: %s\r\n%s", status, reason, date, server,
@@ -711,8 +708,7 @@ static void http_reply(tcp_t *s, int status, const char *server, const char *hdr
 }
 
 /* ---- TLS -------------------------------------------------------------------------------- */
-/* Open a handshake record; tls_hs_end() fills in the extensions, handshake and record
- * lengths. */
+/* Open a handshake record; tls_hs_end() fills in the lengths. */
 static size_t tls_hs_begin(dbuf_t *d, uint8_t type, unsigned rec_version, const uint8_t *sid)
 {
     size_t rec = d->n;
@@ -832,10 +828,8 @@ static uint64_t tls_session(uint64_t t, node_t *cli, node_t *srv, int v6, const 
     d.n = 0;
     tls_server_hello(&d, sid, v13, o->alpn);
     db_mem(&d, TLS_CCS, 6);
-    if (v13) /* EncryptedExtensions, Certificate, CertificateVerify, Finished */
-        tls_record(&d, 0x17, rnd_range(2400, 4600));
-    else /* abbreviated handshake: encrypted Finished */
-        tls_record(&d, 0x16, 40);
+    /* 1.3: EncryptedExtensions..Finished; 1.2 abbreviated handshake: the encrypted Finished */
+    tls_record(&d, v13 ? 0x17 : 0x16, v13 ? rnd_range(2400, 4600) : 40);
     tcp_send(&s, SRV, d.p, d.n, rnd_range(300, 3000), 1);
     d.n = 0;
     db_mem(&d, TLS_CCS, 6);
@@ -844,10 +838,8 @@ static uint64_t tls_session(uint64_t t, node_t *cli, node_t *srv, int v6, const 
         tls_app(&d, o->req / 2 + rnd_range(0, o->req), v13);
         tcp_send(&s, CLI, d.p, d.n, i ? rnd_range(100000, 4000000) : rnd_range(200, 2000), 0);
         d.n = 0;
-        if (i == 0 && v13) { /* two NewSessionTicket messages */
+        for (int k = 0; k < 2 && i == 0 && v13; k++) /* two NewSessionTicket messages */
             tls_record(&d, 0x17, rnd_range(230, 290));
-            tls_record(&d, 0x17, rnd_range(230, 290));
-        }
         tls_app(&d, o->resp / 2 + rnd_range(0, o->resp), v13);
         tcp_send(&s, SRV, d.p, d.n, rnd_range(2000, 60000), 1);
         d.n = 0;
@@ -934,13 +926,9 @@ static void ssh_ecdh(dbuf_t *d, int server)
 }
 
 /* Encrypted packet (chacha20-poly1305): length(4) + 8-aligned body + 16-byte tag. */
-static void ssh_enc(dbuf_t *d, size_t payload)
-{
-    db_rand(d, 4 + ((payload + 1 + 4 + 7) & ~(size_t)7) + 16);
-}
+#define ssh_enc(d, payload) db_rand(d, 4 + (((payload) + 1 + 4 + 7) & ~(size_t)7) + 16)
 
-/* `side` sends encrypted packets with the given payload sizes (a 0-terminated list);
- * returns the element after the terminator. */
+/* `side` sends encrypted packets of the given payload sizes (0-terminated); returns the end. */
 static const size_t *ssh_step(tcp_t *s, int side, const size_t *sizes, uint32_t think, int ack_last)
 {
     dbuf_t d = {0};
@@ -1037,7 +1025,7 @@ static void sc_icmp(uint64_t t0) /* Windows ping to the gateway, iputils ping to
     ping(at(t0, 20000), node("carol-x1"), node("dns.google"), 0, 4);
 }
 
-/* A browser on www.example.com (twice), the macOS connectivity check, apt fetching a package */
+/* A browser on www.example.com (twice), the macOS connectivity check, apt downloading a package */
 static void sc_http(uint64_t t0)
 {
     node_t *bob = node("bob-pc"), *alice = node("alice-mbp"), *dev = node("dev-ws"), *srv;
@@ -1051,10 +1039,7 @@ static void sc_http(uint64_t t0)
         http_reply(&s, 200, "ECS (dcb/7F83)",
                    "Cache-Control: max-age=604800\r\nEtag: \"3147526947\"\r\n",
                    "text/html; charset=UTF-8", EXAMPLE_HTML, 0);
-        http_get(&s, "/favicon.ico", UA_EDGE, "image/avif,image/webp,*/*;q=0.8", NULL,
-                 rnd_range(20000, 90000));
-        http_reply(&s, 404, "ECS (dcb/7EEA)", NULL, "text/html",
-                   "<html><body><h1>404 Not Found</h1></body></html>\n", 0);
+
         tcp_close(&s, CLI, rnd_range(3000000, 6000000));
     }
     srv = node("captive.apple.com");

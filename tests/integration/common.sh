@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the live-capture tests (sourced). Exit 77 = skipped (ctest SKIP_RETURN_CODE).
 #
 # Needs: NTOP_PROBE (the probe), NTOP_PYTHON (python3); LUA_PATH finds testlib.lua.

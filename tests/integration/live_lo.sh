@@ -1,5 +1,6 @@
 #!/bin/bash
 # Live capture on lo: known UDP and ICMP traffic to 127.0.0.1, checked through the Lua API.
+# shellcheck source=tests/integration/common.sh
 . "$(dirname "$0")/common.sh"
 
 require_root

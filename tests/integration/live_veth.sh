@@ -3,6 +3,7 @@
 # (10.99.0.2/30, the test's own host) and keeps the other in the root namespace
 # (10.99.0.1/30); the probe captures on the root end while UDP and ICMP echo traffic goes
 # to the namespace. Everything the test creates is removed on exit (trap).
+# shellcheck source=tests/integration/common.sh
 . "$(dirname "$0")/common.sh"
 
 require_root
@@ -10,6 +11,13 @@ command -v ip >/dev/null 2>&1 || skip "iproute2 (ip) not found"
 ip netns list >/dev/null 2>&1 || skip "ip netns is not available"
 
 ROOT_ADDR=10.99.0.1 NS_ADDR=10.99.0.2
+
+# Namespaces left by an earlier run of this test that was killed (SIGKILL skips the trap):
+# ntop-probe-test-<pid> whose process is gone. Deleting one also removes its veth pair.
+for old in $(ip netns list 2>/dev/null | sed -n 's/^\(ntop-probe-test-[0-9]*\).*/\1/p'); do
+    kill -0 "${old##*-}" 2>/dev/null || ip netns del "$old" 2>/dev/null
+done
+
 if ip -4 -o addr show | grep -qE "inet ($ROOT_ADDR|$NS_ADDR)/"; then
     skip "$ROOT_ADDR or $NS_ADDR is already in use in the root namespace"
 fi
