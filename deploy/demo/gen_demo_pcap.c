@@ -6,7 +6,8 @@
  * 2001:db8::/32): ARP, DNS, HTTP/1.1, TLS 1.2/1.3, SSH, ICMP, ICMPv6/NDP and NTP. Each packet
  * is built by hand with correct checksums and consistent TCP sequence numbers. All randomness
  * comes from a seeded splitmix64 generator and the capture starts at a fixed epoch, so a given
- * seed and scale always produce a byte-identical file. Only libc is needed.
+ * seed and scale always produce a byte-identical file (each statement draws from the PRNG in a
+ * defined order, whatever the compiler). Only libc is needed.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -16,12 +17,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #define PROG      "gen-demo-pcap"
 #define EPOCH_US  (1714557600ULL * 1000000) /* 2024-05-01 10:00:00 UTC */
 #define ROUND_US  120000000ULL              /* one round of the traffic pattern: two minutes */
-#define MAX_SCALE 1000UL
+#define MAX_SCALE 1000UL                    /* keep in sync with USAGE */
 #define MAX_FRAME 1600
 #define WIN_RAW   501 /* TCP window field after the handshake: 501 << 7 = 64128 bytes */
 
@@ -31,7 +33,7 @@ enum { CLI = 0, SRV = 1 };
 enum { OS_LINUX, OS_WINDOWS, OS_MACOS };
 
 /* ---- Utilities: errors, PRNG, byte buffers ---------------------------------------------- */
-static const char *g_out_file; /* removed again if generation fails */
+static const char *g_out_file; /* a regular output file, removed again on failure */
 
 /* Report an error and exit: status 1 for run-time errors, 2 for usage errors. */
 __attribute__((noreturn, format(printf, 2, 3))) static void fail(int status, const char *fmt, ...)
@@ -154,12 +156,10 @@ static void emit(uint64_t ts, const uint8_t *frame, size_t len)
     }
     size_t n = len < 60 ? 60 : len; /* pad to the Ethernet minimum like a NIC does */
     rec_t *r = &g_rec[g_nrec++];
-    if (!(r->data = calloc(1, n)))
+    *r = (rec_t){ts, g_order++, (uint32_t)n, calloc(1, n)};
+    if (!r->data)
         die("out of memory");
     memcpy(r->data, frame, len);
-    r->ts = ts;
-    r->order = g_order++;
-    r->len = (uint32_t)n;
 }
 
 static int rec_cmp(const void *a, const void *b) /* by time, then by emission order */
@@ -493,10 +493,9 @@ static void dns_msg(dbuf_t *d, uint16_t id, const char *qname, uint16_t qtype, c
     uint32_t ttl = rnd_range(30, 3600);
     int has_addr = ans && (qtype == 1 || ans->has6);
     size_t owner = 12;
-    db_u16(d, id);
-    db_u16(d, ans ? 0x8180 : 0x0100);                   /* response/query, recursion */
-    db_u32(d, 1u << 16 | ((cname != NULL) + has_addr)); /* 1 question, the answers */
-    db_u32(d, 1);                                       /* 1 additional record: EDNS0 OPT */
+    db_u32(d, (uint32_t)id << 16 | (ans ? 0x8180 : 0x0100)); /* response/query, recursion */
+    db_u32(d, 1u << 16 | ((cname != NULL) + has_addr));      /* 1 question, the answers */
+    db_u32(d, 1);                                            /* 1 additional record: EDNS0 OPT */
     dns_name(d, qname);
     db_u32(d, (uint32_t)qtype << 16 | 1); /* class IN */
     if (cname) {
@@ -526,8 +525,10 @@ static uint64_t dns_lookup(uint64_t t, node_t *cli, int v6, const node_t *target
     dns_msg(&q, id, target->name, qtype, NULL);
     send_udp(t, cli, srv, v6, sport, 53, q.p, q.n);
     t += cli->rtt_us + srv->rtt_us + rnd_range(100, 700);
-    if (srv == res && rnd_range(0, 2) == 0) /* cache miss */
-        t = dns_lookup(t, res, 0, target, qtype) + rnd_range(80, 300);
+    if (srv == res && rnd_range(0, 2) == 0) { /* cache miss */
+        t = dns_lookup(t, res, 0, target, qtype);
+        t += rnd_range(80, 300);
+    }
     dns_msg(&r, id, target->name, qtype, target);
     send_udp(t, srv, cli, v6, 53, sport, r.p, r.n);
     free(q.p);
@@ -591,8 +592,7 @@ static void tcp_seg(tcp_t *s, int side, uint64_t ts, uint8_t flags, const uint8_
     put16(l4 + 2, peer->port);
     put32(l4 + 4, me->seq);
     put32(l4 + 8, flags & T_ACK ? peer->seq : 0);
-    l4[12] = (uint8_t)(hl / 4 << 4);
-    l4[13] = flags;
+    put16(l4 + 12, hl / 4 << 12 | flags); /* data offset, flags */
     put16(l4 + 14, flags & T_SYN ? (side == CLI ? 64240 : 65160) : WIN_RAW);
     if (flags & T_SYN) { /* MSS, NOP, window scale 7, NOP, NOP, SACK permitted */
         const uint8_t opt[12] = {2, 4, s->mss >> 8, s->mss & 0xff, 1, 3, 3, 7, 1, 1, 4, 2};
@@ -622,7 +622,8 @@ static uint64_t tcp_next(const tcp_t *s, int side, uint32_t think)
 static void tcp_open(tcp_t *s, node_t *cli, node_t *srv, int v6, uint16_t dport, uint64_t t)
 {
     memset(s, 0, sizeof(*s));
-    s->e[CLI] = (tcp_end_t){cli, next_port(cli), (uint32_t)rnd64()};
+    uint16_t port = next_port(cli); /* (one PRNG draw per statement keeps the order defined) */
+    s->e[CLI] = (tcp_end_t){cli, port, (uint32_t)rnd64()};
     s->e[SRV] = (tcp_end_t){srv, dport, (uint32_t)rnd64()};
     s->v6 = v6;
     s->mss = v6 ? 1440 : 1460;
@@ -712,11 +713,8 @@ static void http_reply(tcp_t *s, int status, const char *server, const char *hdr
 static size_t tls_hs_begin(dbuf_t *d, uint8_t type, unsigned rec_version, const uint8_t *sid)
 {
     size_t rec = d->n;
-    db_u8(d, 0x16);
-    db_u16(d, rec_version);
-    db_u16(d, 0);
-    db_u32(d, (uint32_t)type << 24);
-    db_u16(d, 0x0303);
+    db_be(d, 0x1600000000ULL | rec_version << 16, 5); /* record header */
+    db_be(d, (uint64_t)type << 40 | 0x0303, 6);       /* handshake header, legacy version */
     db_rand(d, 32);
     db_u8(d, 32); /* session id */
     db_mem(d, sid, 32);
@@ -871,8 +869,7 @@ static void ssh_string(dbuf_t *d, const void *s, size_t n)
 /* Cleartext binary packet: length, padding length, payload, random padding (8-aligned). */
 static void ssh_packet(dbuf_t *d, const dbuf_t *pl)
 {
-    size_t pad = 8 - (5 + pl->n) % 8;
-    pad += pad < 4 ? 8 : 0;
+    size_t pad = 4 + (8 - (9 + pl->n) % 8) % 8; /* 4..11 bytes */
     db_u32(d, 1 + pl->n + pad);
     db_u8(d, pad);
     db_mem(d, pl->p, pl->n);
@@ -883,7 +880,6 @@ static void ssh_kexinit(dbuf_t *d, int server)
 {
     dbuf_t pl = {0};
     char kex[512];
-
     snprintf(kex, sizeof(kex), "%s,%s", SSH_KEX,
              server ? "kex-strict-s-v00@openssh.com" : "ext-info-c,kex-strict-c-v00@openssh.com");
     db_u8(&pl, 20); /* SSH_MSG_KEXINIT, cookie */
@@ -939,12 +935,13 @@ static const size_t *ssh_step(tcp_t *s, int side, const size_t *sizes, uint32_t 
     return sizes + 1;
 }
 
-static void ssh_bulk(tcp_t *s, int side, size_t bytes, uint32_t think) /* CHANNEL_DATA */
+static void ssh_bulk(tcp_t *s, size_t bytes) /* server output: CHANNEL_DATA packets */
 {
     dbuf_t d = {0};
+    uint32_t think = rnd_range(1000, 90000);
     for (size_t n; bytes; bytes -= n)
         ssh_enc(&d, 9 + (n = bytes > 32768 ? 32768 : bytes));
-    tcp_send(s, side, d.p, d.n, think, 1);
+    tcp_send(s, SRV, d.p, d.n, think, 1);
     free(d.p);
 }
 
@@ -982,14 +979,14 @@ static uint64_t ssh_session(uint64_t t, node_t *cli, node_t *srv, const char *ba
     for (const size_t *p = auth; p < auth + sizeof(auth) / sizeof(auth[0]); side = !side)
         p = ssh_step(&s, side, p, rnd_range(200, 8000), side == SRV);
     ssh_step(&s, CLI, shell, rnd_range(300, 3000), 0);
-    ssh_bulk(&s, SRV, rnd_range(400, 900), rnd_range(1000, 40000)); /* motd */
+    ssh_bulk(&s, rnd_range(400, 900)); /* motd */
     for (const char *c = cmds; *c; c++) {
         int first = c == cmds || c[-1] == '\n';
         ssh_step(&s, CLI, key, first ? rnd_range(1000000, 4000000) : rnd_range(60000, 280000), 0);
         if (*c != '\n') {
             ssh_step(&s, SRV, key, rnd_range(50, 400), 1); /* echo */
         } else {                                           /* command output, prompt */
-            ssh_bulk(&s, SRV, rnd_range(150, 4000), rnd_range(2000, 90000));
+            ssh_bulk(&s, rnd_range(150, 4000));
             ssh_step(&s, SRV, prompt, rnd_range(100, 2000), 1);
         }
     }
@@ -1013,7 +1010,6 @@ static void sc_lan(uint64_t t0)
     arp_pkt(t, 1, printer, ZERO_MAC, printer->a4, BCAST);
     t = arp_resolve(t + rnd_range(200000, 900000), node("alice-mbp"), gw, 0);
     t = arp_resolve(t + rnd_range(100000, 500000), node("bob-pc"), node("resolver"), 0);
-
     t = arp_resolve(t + rnd_range(300000, 900000), gw, printer, 0);
     for (int i = 0; i < 10; i++)
         t = arp_resolve(t + rnd_range(6000000, 11000000), gw, node(hosts[i % 5]), 1);
@@ -1039,7 +1035,6 @@ static void sc_http(uint64_t t0)
         http_reply(&s, 200, "ECS (dcb/7F83)",
                    "Cache-Control: max-age=604800\r\nEtag: \"3147526947\"\r\n",
                    "text/html; charset=UTF-8", EXAMPLE_HTML, 0);
-
         tcp_close(&s, CLI, rnd_range(3000000, 6000000));
     }
     srv = node("captive.apple.com");
@@ -1123,19 +1118,14 @@ static void (*const SCENARIOS[])(uint64_t t0) = {sc_lan, sc_icmp,     sc_http, s
                                                  sc_ssh, sc_ntp_vlan, sc_ipv6};
 
 /* ---- Command line ----------------------------------------------------------------------- */
-static void usage(FILE *fp)
-{
-    fprintf(fp,
-            "Usage: " PROG " [-o FILE] [-s SEED] [-n SCALE]\n"
-            "Write a deterministic demo capture (pcap, Ethernet) of a small office network.\n\n"
-            "  -o, --output FILE  output file, '-' for standard output (default: demo.pcap)\n"
-            "  -s, --seed SEED    seed of the pseudo-random generator (default: 1)\n"
-            "  -n, --scale SCALE  repeat the two-minute traffic pattern SCALE times,\n"
-            "                     1..%lu (default: 1)\n"
-            "  -h, --help         show this help and exit\n\n"
-            "The same seed and scale always produce a byte-identical file.\n",
-            MAX_SCALE);
-}
+static const char USAGE[] =
+    "Usage: " PROG " [-o FILE] [-s SEED] [-n SCALE]\n"
+    "Write a deterministic demo capture (pcap, Ethernet) of a small office network.\n\n"
+    "  -o, --output FILE  output file, '-' for standard output (default: demo.pcap)\n"
+    "  -s, --seed SEED    seed of the pseudo-random generator (default: 1)\n"
+    "  -n, --scale SCALE  repeat the two-minute traffic pattern SCALE times, 1..1000 (default: 1)\n"
+    "  -h, --help         show this help and exit\n\n"
+    "The same seed and scale always produce a byte-identical file.\n";
 
 static unsigned long long parse_num(const char *s, unsigned long long min, unsigned long long max)
 {
@@ -1164,7 +1154,7 @@ int main(int argc, char **argv)
     opterr = 0;
     for (int c; (c = getopt_long(argc, argv, ":o:s:n:h", opts, NULL)) != -1;) {
         if (c == 'h') {
-            usage(stdout);
+            fputs(USAGE, stdout);
             return 0;
         } else if (c == 'o') {
             out = optarg;
@@ -1179,20 +1169,17 @@ int main(int argc, char **argv)
     }
     if (optind < argc)
         usage_error("unexpected argument '%s'", argv[optind]);
-    if (!*out)
-        usage_error("invalid output file '%s'", out);
-
     int to_stdout = !strcmp(out, "-");
+    const char *name = to_stdout ? "standard output" : out;
     FILE *fp = to_stdout ? stdout : fopen(out, "wb");
     if (!fp)
         die("cannot open '%s' for writing: %s", out, strerror(errno));
-    g_out_file = to_stdout ? NULL : out;
+    struct stat st; /* on failure, remove the output only if it is a regular file */
+    g_out_file = !to_stdout && !fstat(fileno(fp), &st) && S_ISREG(st.st_mode) ? out : NULL;
     g_rng = seed;
     nodes_init();
-    uint8_t h[24] = {0, 0, 0, 0, 2, 0, 4}; /* pcap header: version 2.4, thiszone 0, sigfigs 0 */
-    le32(h, 0xa1b2c3d4);
-    le32(h + 16, 262144); /* snaplen */
-    le32(h + 20, 1);      /* LINKTYPE_ETHERNET */
+    /* pcap header (little-endian): magic, version 2.4, snaplen 262144, LINKTYPE_ETHERNET */
+    const uint8_t h[24] = {0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, [18] = 4, [20] = 1};
     fwrite(h, 1, sizeof(h), fp);
     for (unsigned long r = 0; r < scale; r++) {
         for (size_t i = 0; i < sizeof(SCENARIOS) / sizeof(SCENARIOS[0]); i++)
@@ -1202,8 +1189,7 @@ int main(int argc, char **argv)
     flush_before(fp, UINT64_MAX);
     free(g_rec);
     if (fflush(fp) != 0 || ferror(fp) || (!to_stdout && fclose(fp) != 0))
-        die("error writing '%s': %s", out, strerror(errno));
-    fprintf(stderr, PROG ": wrote %llu packets to %s\n", (unsigned long long)g_written,
-            to_stdout ? "standard output" : out);
+        die("error writing %s: %s", name, strerror(errno));
+    fprintf(stderr, PROG ": wrote %llu packets to %s\n", (unsigned long long)g_written, name);
     return 0;
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <uv.h>
 
 /* Packets read per turn of the loop: large enough to amortise the loop, small enough that
@@ -173,7 +174,6 @@ static void read_batch(struct iface *ifc, struct capture *cap)
         stop_reading(ifc, cap);
         mark_done(ifc);
     } else if (n == 0 && ifc->is_file) {
-        iface_purge_idle(ifc, false);
         log_normal("%s: end of capture file: %llu packets, %llu flows, %llu hosts", ifc->name,
                    (unsigned long long)ifc->c.packets, (unsigned long long)ifc->flows.count,
                    (unsigned long long)ifc->hosts.count);
@@ -207,6 +207,12 @@ static void on_tick(uv_timer_t *h)
         struct pcap_stat ps;
         if (pcap_stats(cap->pcap, &ps) == 0)
             ifc->c.drops = ps.ps_drop + ps.ps_ifdrop;
+    }
+    /* A quiet device still ages its flows: live interfaces run on the wall clock. */
+    if (!ifc->is_file && ifc->purge_enabled) {
+        uint64_t now_us = (uint64_t)time(NULL) * 1000000u;
+        if (now_us > ifc->clock_us)
+            ifc->clock_us = now_us;
         iface_purge_idle(ifc, false);
     }
 }

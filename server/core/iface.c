@@ -671,6 +671,8 @@ void iface_process_packet(struct iface *ifc, const uint8_t *data, uint32_t caple
         ifc->first_packet_us = ts_us;
     if (ts_us > ifc->last_packet_us)
         ifc->last_packet_us = ts_us;
+    if (ts_us > ifc->clock_us)
+        ifc->clock_us = ts_us;
 
     decode_packet(ifc->linktype, data, caplen, wirelen, ts_us, &p);
     if (p.src_mac)
@@ -707,7 +709,7 @@ void iface_process_packet(struct iface *ifc, const uint8_t *data, uint32_t caple
         break;
     }
 
-    if (ifc->last_packet_us >= ifc->next_purge_us && ifc->purge_enabled)
+    if (ifc->clock_us >= ifc->next_purge_us && ifc->purge_enabled)
         iface_purge_idle(ifc, false);
 }
 
@@ -723,7 +725,7 @@ static uint32_t flow_idle_limit_s(const struct probe *pr, const struct flow *f)
 void iface_purge_idle(struct iface *ifc, bool force)
 {
     struct probe *pr = ifc->probe;
-    uint64_t now = ifc->last_packet_us;
+    uint64_t now = ifc->clock_us;
     ifc->next_purge_us = now + 1000000u;
 
     for (struct flow *f = ifc->flows.head, *next; f; f = next) {

@@ -100,7 +100,8 @@ struct iface {
 
     struct ndpi_detection_module_struct *ndpi;
 
-    uint64_t first_packet_us, last_packet_us; /* capture clock */
+    uint64_t first_packet_us, last_packet_us;
+    uint64_t clock_us; /* the interface's clock: packet time, or wall time on a quiet device */
     uint64_t next_purge_us;
     bool purge_enabled; /* live devices; capture files only with --pcap-file-purge-flows */
 

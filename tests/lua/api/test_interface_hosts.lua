@@ -317,22 +317,35 @@ T.check_eq(top and top.ip, "192.168.1.93", "top talker is 192.168.1.93")
 
 -- ---------------------------------------------------------------------------- filters
 
-local function n_hosts(...)
-    return interface.getHostsInfo(false, nil, nil, nil, nil, ...).numHosts
+-- getHostsInfo's arguments with `v` at position `pos` (ntopng's positional filters)
+local function args_at(pos, v, ...)
+    local a = {false, ...}
+    a[pos] = v
+    return table.unpack(a, 1, math.max(pos, select("#", ...) + 1))
 end
-T.check_num(n_hosts(nil, nil, 0), 42, "vlan filter 0: all")
-T.check_num(n_hosts(nil, nil, 7), 0, "vlan filter 7: none")
-T.check_num(n_hosts(nil, nil, 65535), 42, "vlan filter 65535 = no filter")
-T.check_num(n_hosts(nil, nil, nil, nil, 0), 4, "network filter 0: the local network")
-T.check_num(n_hosts(nil, nil, nil, nil, -1), 38, "network filter -1: outside local networks")
-T.check_num(n_hosts(nil, nil, nil, nil, -2), 42, "network filter -2 = no filter")
-T.check_num(n_hosts(nil, nil, nil, nil, nil, nil, nil, 4), 42, "ipversion 4")
-T.check_num(n_hosts(nil, nil, nil, nil, nil, nil, nil, 6), 0, "ipversion 6")
-T.check_num(n_hosts(nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil,
-                    LOCAL_NET), 4, "cidr filter " .. LOCAL_NET)
-T.check_num(n_hosts(nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil,
-                    "192.168.1.93"), 1, "cidr filter of one address")
-T.check_num(n_hosts(""), 42, "country \"\" = no filter")
+local function n_at(pos, v)
+    return interface.getHostsInfo(args_at(pos, v)).numHosts
+end
+local A_COUNTRY, A_OS, A_VLAN, A_ASN, A_NET, A_MAC, A_POOL, A_IPVER = 6, 7, 8, 9, 10, 11, 12, 13
+local A_PROTO, A_TRAFFIC, A_BLACKLISTED, A_DHCP, A_CIDR, A_ARRAY = 14, 15, 17, 19, 20, 22
+
+T.check_num(n_at(A_VLAN, 0), 42, "vlan filter 0: all")
+T.check_num(n_at(A_VLAN, 7), 0, "vlan filter 7: none")
+T.check_num(n_at(A_VLAN, 65535), 42, "vlan filter 65535 = no filter")
+T.check_num(n_at(A_NET, 0), 4, "network filter 0: the local network")
+T.check_num(n_at(A_NET, -1), 38, "network filter -1: outside local networks")
+T.check_num(n_at(A_NET, -2), 42, "network filter -2 = no filter")
+T.check_num(n_at(A_IPVER, 4), 42, "ipversion 4")
+T.check_num(n_at(A_IPVER, 6), 0, "ipversion 6")
+T.check_num(n_at(A_CIDR, LOCAL_NET), 4, "cidr filter " .. LOCAL_NET)
+T.check_num(n_at(A_CIDR, "192.168.1.93"), 1, "cidr filter of one address")
+T.check_num(n_at(A_COUNTRY, ""), 42, "country \"\" = no filter")
+T.check_num(n_at(A_OS, 9), 42, "os 9 (any) = no filter")
+T.check_num(n_at(A_ASN, 4294967295), 42, "asn 4294967295 = no filter")
+T.check_num(n_at(A_POOL, 65535), 42, "pool 65535 = no filter")
+T.check_num(n_at(A_DHCP, false), 42, "dhcpOnly false = no filter")
+T.check_eq(#interface.getHostsInfo(args_at(A_ARRAY, true, "column_ip", 3)).hosts, 3,
+           "array_format with maxHits")
 
 -- MAC filter: the hosts whose MAC is that MAC
 local mac93 = all.hosts["192.168.1.93"].mac
@@ -342,8 +355,8 @@ for _, h in pairs(all.hosts) do
         with_mac = with_mac + 1
     end
 end
-T.check_num(n_hosts(nil, nil, nil, nil, nil, mac93), with_mac, "mac filter")
-T.check_num(n_hosts(nil, nil, nil, nil, nil, mac93:lower()), with_mac, "mac filter, lower case")
+T.check_num(n_at(A_MAC, mac93), with_mac, "mac filter")
+T.check_num(n_at(A_MAC, mac93:lower()), with_mac, "mac filter, lower case")
 
 -- traffic type: one-way / both ways partition the hosts
 local one_way, both = 0, 0
@@ -354,8 +367,9 @@ for _, h in pairs(all.hosts) do
         one_way = one_way + 1
     end
 end
-T.check_num(n_hosts(nil, nil, nil, nil, nil, nil, nil, nil, nil, 1), one_way, "traffic type 1")
-T.check_num(n_hosts(nil, nil, nil, nil, nil, nil, nil, nil, nil, 2), both, "traffic type 2")
+T.check_num(n_at(A_TRAFFIC, 1), one_way, "traffic type 1")
+T.check_num(n_at(A_TRAFFIC, 2), both, "traffic type 2")
+T.check_num(n_at(A_TRAFFIC, 0), 42, "traffic type 0 = all")
 
 -- proto filter: hosts with DNS traffic (nDPI id 5) are those whose ndpi table has DNS
 local dns_hosts = 0
@@ -366,29 +380,34 @@ for ip in pairs(all.hosts) do
     end
 end
 T.check(dns_hosts > 0, "some hosts have DNS traffic")
-T.check_num(n_hosts(nil, nil, nil, nil, nil, nil, nil, nil, 5), dns_hosts, "proto filter DNS")
+T.check_num(n_at(A_PROTO, 5), dns_hosts, "proto filter DNS")
+T.check_num(n_at(A_PROTO, -1), 42, "proto filter -1 = no filter")
 
--- unsupported filters raise, their "no filter" values do not
-T.check_error(interface.getHostsInfo, "country filter raises", true, nil, nil, nil, nil, "IT")
-T.check_error(interface.getHostsInfo, "asn filter raises", true, nil, nil, nil, nil, nil, nil,
-              nil, 3269)
-T.check_error(interface.getHostsInfo, "pool filter raises", true, nil, nil, nil, nil, nil, nil,
-              nil, nil, nil, nil, 1)
-T.check_error(interface.getHostsInfo, "blacklisted filter raises", true, nil, nil, nil, nil,
-              nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, true)
-T.check_num(n_hosts(nil, 9, nil, 4294967295, nil, nil, 65535), 42, "ntopng's defaults accepted")
+-- unsupported filters raise, their "no filter" values do not (checked above)
+local function raises_at(pos, v, name)
+    T.check_error(interface.getHostsInfo, name, args_at(pos, v))
+end
+raises_at(A_COUNTRY, "IT", "country filter raises")
+raises_at(A_OS, 1, "OS filter raises")
+raises_at(A_ASN, 3269, "asn filter raises")
+raises_at(A_POOL, 1, "pool filter raises")
+raises_at(A_BLACKLISTED, true, "blacklisted filter raises")
+raises_at(A_DHCP, true, "dhcp filter raises")
 
 -- wrong types raise
 T.check_error(interface.getHostsInfo, "show_details must be a boolean", "yes")
-T.check_error(interface.getHostsInfo, "sortColumn must be a string", true, {})
-T.check_error(interface.getHostsInfo, "maxHits must be a number", true, nil, "ten")
-T.check_error(interface.getHostsInfo, "maxHits must not be negative", true, nil, -1)
-T.check_error(interface.getHostsInfo, "toSkip must be an integer", true, nil, 10, 1.5)
-T.check_error(interface.getHostsInfo, "mac filter must parse", true, nil, nil, nil, nil, nil,
-              nil, nil, nil, nil, "not-a-mac")
-T.check_error(interface.getHostsInfo, "cidr must parse", true, nil, nil, nil, nil, nil, nil,
-              nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, "10.0.0.0/99")
+raises_at(2, {}, "sortColumn must be a string")
+raises_at(3, "ten", "maxHits must be a number")
+raises_at(3, -1, "maxHits must not be negative")
+raises_at(4, 1.5, "toSkip must be an integer")
+raises_at(5, "no", "a2zSortOrder must be a boolean")
+raises_at(A_VLAN, "x", "vlan filter must be a number")
+raises_at(A_MAC, "not-a-mac", "mac filter must parse")
+raises_at(A_MAC, {}, "mac filter must be a string")
+raises_at(A_CIDR, "10.0.0.0/99", "cidr must parse")
+raises_at(A_ARRAY, 1, "array_format must be a boolean")
 T.check_error(interface.getLocalHostsInfo, "getLocalHostsInfo checks types too", 1)
+T.check_error(interface.getRemoteHostsInfo, "getRemoteHostsInfo checks types too", 1)
 
 -- ---------------------------------------------------------------------------- getHostInfo
 
