@@ -83,6 +83,10 @@ static void keep_metadata(struct iface *ifc, struct flow *f)
         replace(&m->dns_query, nf->host_server_name);
         m->dns_query_type = nf->protos.dns.query_type;
         m->dns_return_code = nf->protos.dns.reply_code;
+        if (nf->protos.dns.num_answers > 0 && nf->protos.dns.rsp_type == 1)
+            ipaddr_set_v4(&m->dns_answer, (const uint8_t *)&nf->protos.dns.rsp_addr.ipv4);
+        else if (nf->protos.dns.num_answers > 0 && nf->protos.dns.rsp_type == 28)
+            ipaddr_set_v6(&m->dns_answer, (const uint8_t *)&nf->protos.dns.rsp_addr.ipv6);
     } else if (IS(NDPI_PROTOCOL_TLS) || IS(NDPI_PROTOCOL_QUIC)) {
         if (nf->protos.tls_quic.ssl_version)
             m->tls_version = nf->protos.tls_quic.ssl_version;

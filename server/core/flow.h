@@ -40,6 +40,7 @@ struct flow_meta {
     uint16_t http_response_code;
     char *dns_query;
     uint16_t dns_query_type, dns_return_code;
+    struct ipaddr dns_answer; /* first A/AAAA address of the response; ver 0 when none */
     uint16_t tls_version;
     char *tls_ja3_client, *tls_ja3_server, *tls_issuer, *tls_subject, *tls_alpn;
     uint64_t tls_not_before, tls_not_after;

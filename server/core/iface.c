@@ -311,11 +311,41 @@ static void account_l7(struct iface *ifc, struct flow *f, const struct flow_dir 
     }
 }
 
+static void host_set_name(struct host *h, const char *name)
+{
+    if (!h || !name || !*name || (h->name && strcmp(h->name, name) == 0))
+        return;
+    char *copy = strdup(name);
+    if (!copy)
+        return;
+    free(h->name);
+    h->name = copy;
+}
+
+/* Names come from what the traffic says about a server: the HTTP Host or TLS/QUIC SNI it
+ * was asked for, and the address a DNS answer gave for a name. */
+static void learn_names(struct iface *ifc, struct flow *f)
+{
+    const struct flow_meta *m = f->meta;
+    if (!m)
+        return;
+    if (m->dns_query) {
+        if (m->dns_answer.ver) {
+            struct host *h = host_table_lookup(&ifc->hosts, &m->dns_answer, f->key.vlan);
+            host_set_name(h, m->dns_query);
+        }
+    } else if (m->host_server_name && (m->http_url || m->tls_version || m->http_method ||
+                                       f->key.proto == 6 || f->key.proto == 17)) {
+        host_set_name(f->srv_host, m->host_server_name);
+    }
+}
+
 static void finish_detection(struct iface *ifc, struct flow *f, uint64_t ts_us)
 {
     dpi_finish(ifc, f);
     if (f->l7_accounted)
         return;
+    learn_names(ifc, f);
     /* Everything the flow carried so far goes to the protocol now known. */
     f->l7_accounted = true;
     account_l7(ifc, f, &f->c2s, &f->s2c, ts_us, true);
