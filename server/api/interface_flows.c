@@ -19,7 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define MAX_NUM_HITS 32768 /* ntopng's CONST_MAX_NUM_HITS: also the paginator's page limit */
+#define MAX_NUM_HITS   32768 /* ntopng's CONST_MAX_NUM_HITS: also the paginator's page limit */
 #define PROTO_NAME_LEN 64
 
 enum flow_sorter {
@@ -43,18 +43,18 @@ static const struct {
     const char *name;
     enum flow_sorter sorter;
 } flow_sort_columns[] = {
-    {"column_",           SORT_BYTES},
-    {"column_bytes",      SORT_BYTES},
-    {"column_client",     SORT_CLIENT},
-    {"column_duration",   SORT_DURATION},
+    {"column_",           SORT_BYTES     },
+    {"column_bytes",      SORT_BYTES     },
+    {"column_client",     SORT_CLIENT    },
+    {"column_duration",   SORT_DURATION  },
     {"column_first_seen", SORT_FIRST_SEEN},
-    {"column_key",        SORT_KEY},
-    {"column_last_seen",  SORT_LAST_SEEN},
-    {"column_ndpi",       SORT_NDPI},
-    {"column_proto_l4",   SORT_PROTO_L4},
-    {"column_protocol",   SORT_PROTOCOL},
-    {"column_server",     SORT_SERVER},
-    {"column_vlan",       SORT_VLAN},
+    {"column_key",        SORT_KEY       },
+    {"column_last_seen",  SORT_LAST_SEEN },
+    {"column_ndpi",       SORT_NDPI      },
+    {"column_proto_l4",   SORT_PROTO_L4  },
+    {"column_protocol",   SORT_PROTOCOL  },
+    {"column_server",     SORT_SERVER    },
+    {"column_vlan",       SORT_VLAN      },
 };
 
 static enum flow_sorter flow_sorter_of(const char *name)
@@ -66,7 +66,13 @@ static enum flow_sorter flow_sorter_of(const char *name)
 }
 
 enum locality { LOCALITY_ALL, LOCALITY_LOCAL, LOCALITY_REMOTE };
-enum tcp_state_filter { TCP_STATE_ANY, TCP_STATE_ESTABLISHED, TCP_STATE_CONNECTING, TCP_STATE_CLOSED, TCP_STATE_RESET };
+enum tcp_state_filter {
+    TCP_STATE_ANY,
+    TCP_STATE_ESTABLISHED,
+    TCP_STATE_CONNECTING,
+    TCP_STATE_CLOSED,
+    TCP_STATE_RESET
+};
 
 struct flow_query {
     enum flow_sorter sorter;
@@ -177,9 +183,9 @@ static void pag_l7proto(lua_State *L, struct flow_query *q)
 }
 
 static const char *const unsupported_keys[] = {
-    "alertedFlows", "asnFilter",      "container",      "deviceIpFilter", "dscpFilter",
-    "icmp_code",    "icmp_type",      "inIndexFilter",  "outIndexFilter", "periodicFlows",
-    "pidnameFilter", "poolFilter",    "pod",            "statusFilter",   "statusSeverityFilter",
+    "alertedFlows",   "asnFilter",      "container",     "deviceIpFilter", "dscpFilter",
+    "icmp_code",      "icmp_type",      "inIndexFilter", "outIndexFilter", "periodicFlows",
+    "pidnameFilter",  "poolFilter",     "pod",           "statusFilter",   "statusSeverityFilter",
     "usernameFilter", "wlanSSIDFilter",
 };
 
@@ -224,7 +230,8 @@ static void pag_option(lua_State *L, const char *key, struct flow_query *q)
         q->has_local_net = true;
         q->local_net = (int16_t)pag_int(L, key);
     } else if (strcmp(key, "vlanIdFilter") == 0) {
-        q->vlan = (uint16_t)pag_int(L, key);
+        uint16_t vlan = (uint16_t)pag_int(L, key);
+        q->vlan = vlan == 65535 ? -1 : vlan; /* ntopng's "no filter" */
     } else if (strcmp(key, "ipVersion") == 0) {
         q->ip_version = (uint8_t)pag_int(L, key);
     } else if (strcmp(key, "L4Protocol") == 0) {
@@ -419,8 +426,7 @@ static int cmp_protocol(const void *pa, const void *pb)
 
 /* Fills e's sort key; false when the flow has no place in this order (ntopng drops flows
  * without the sorted host). */
-static bool set_sort_key(struct iface *ifc, struct flow_entry *e, enum flow_sorter s,
-                         char *name)
+static bool set_sort_key(struct iface *ifc, struct flow_entry *e, enum flow_sorter s, char *name)
 {
     const struct flow *f = e->f;
     switch (s) {
@@ -517,8 +523,7 @@ static void push_flow_list(lua_State *L, struct iface *ifc, const struct flow_qu
 }
 
 /* Resolves a host argument; NULL for nil. A host that does not exist sets match_none. */
-static const struct host *host_arg(lua_State *L, struct iface *ifc, int arg,
-                                   struct flow_query *q)
+static const struct host *host_arg(lua_State *L, struct iface *ifc, int arg, struct flow_query *q)
 {
     const char *key = luaL_optstring(L, arg, NULL);
     if (!key)

@@ -42,21 +42,21 @@ static const struct {
     const char *name;
     enum host_sorter sorter;
 } host_sort_columns[] = {
-    {"column_",                    SORT_IP},
-    {"column_ip",                  SORT_IP},
-    {"column_local_network",       SORT_LOCAL_NETWORK},
-    {"column_local_network_id",    SORT_LOCAL_NETWORK_ID},
-    {"column_mac",                 SORT_MAC},
-    {"column_name",                SORT_NAME},
-    {"column_num_flows",           SORT_NUM_FLOWS},
+    {"column_",                    SORT_IP                 },
+    {"column_ip",                  SORT_IP                 },
+    {"column_local_network",       SORT_LOCAL_NETWORK      },
+    {"column_local_network_id",    SORT_LOCAL_NETWORK_ID   },
+    {"column_mac",                 SORT_MAC                },
+    {"column_name",                SORT_NAME               },
+    {"column_num_flows",           SORT_NUM_FLOWS          },
     {"column_num_flows_as_client", SORT_NUM_FLOWS_AS_CLIENT},
     {"column_num_flows_as_server", SORT_NUM_FLOWS_AS_SERVER},
-    {"column_since",               SORT_SINCE},
-    {"column_traffic",             SORT_TRAFFIC},
-    {"column_traffic_rcvd",        SORT_TRAFFIC_RCVD},
-    {"column_traffic_sent",        SORT_TRAFFIC_SENT},
-    {"column_traffic_unknown",     SORT_TRAFFIC_UNKNOWN},
-    {"column_vlan",                SORT_VLAN},
+    {"column_since",               SORT_SINCE              },
+    {"column_traffic",             SORT_TRAFFIC            },
+    {"column_traffic_rcvd",        SORT_TRAFFIC_RCVD       },
+    {"column_traffic_sent",        SORT_TRAFFIC_SENT       },
+    {"column_traffic_unknown",     SORT_TRAFFIC_UNKNOWN    },
+    {"column_vlan",                SORT_VLAN               },
 };
 
 /* ntopng sorts unknown columns by traffic (with a warning). Columns it knows but the
@@ -80,8 +80,8 @@ struct host_query {
     int network; /* -2: any; -1: hosts outside the local networks */
     bool has_mac;
     uint8_t mac[6];
-    int ip_version; /* 4, 6 or 0 for both */
-    int proto;      /* nDPI id, -1: any */
+    int ip_version;   /* 4, 6 or 0 for both */
+    int proto;        /* nDPI id, -1: any */
     int traffic_type; /* 0 all, 1 one-way, 2 both ways */
     bool has_cidr;
     struct ipaddr cidr;
@@ -134,9 +134,9 @@ static void read_host_query(lua_State *L, struct host_query *q)
     unsupported(L, 6, !country || !*country, "country");
     unsupported(L, 7, luaL_optinteger(L, 7, 9) == 9, "OS");
 
-    lua_Integer vlan = luaL_optinteger(L, 8, 65535);
-    q->vlan = vlan == 65535 ? -1 : (int)(uint16_t)vlan;
-    unsupported(L, 9, luaL_optinteger(L, 9, 4294967295) == 4294967295, "ASN");
+    uint16_t vlan = (uint16_t)luaL_optinteger(L, 8, 65535); /* ntopng's u16: -1 is 65535 */
+    q->vlan = vlan == 65535 ? -1 : vlan;
+    unsupported(L, 9, (uint32_t)luaL_optinteger(L, 9, UINT32_MAX) == UINT32_MAX, "ASN");
     q->network = (int16_t)luaL_optinteger(L, 10, -2);
 
     const char *mac = luaL_optstring(L, 11, NULL);
@@ -144,7 +144,7 @@ static void read_host_query(lua_State *L, struct host_query *q)
     if (mac)
         luaL_argcheck(L, api_mac_parse(mac, q->mac) == 0, 11, "invalid MAC address");
 
-    unsupported(L, 12, luaL_optinteger(L, 12, 65535) == 65535, "host pool");
+    unsupported(L, 12, (uint16_t)luaL_optinteger(L, 12, 65535) == 65535, "host pool");
     q->ip_version = (uint8_t)luaL_optinteger(L, 13, 0);
     q->proto = (int)luaL_optinteger(L, 14, -1);
     q->traffic_type = (int)luaL_optinteger(L, 15, 0);

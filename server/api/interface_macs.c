@@ -27,14 +27,14 @@ static const struct {
     const char *name;
     enum mac_sorter sorter;
 } mac_sort_columns[] = {
-    {"column_",          SORT_MAC},
-    {"column_arp_rcvd",  SORT_ARP_RCVD},
-    {"column_arp_sent",  SORT_ARP_SENT},
+    {"column_",          SORT_MAC      },
+    {"column_arp_rcvd",  SORT_ARP_RCVD },
+    {"column_arp_sent",  SORT_ARP_SENT },
     {"column_arp_total", SORT_ARP_TOTAL},
-    {"column_hosts",     SORT_HOSTS},
-    {"column_mac",       SORT_MAC},
-    {"column_since",     SORT_SINCE},
-    {"column_traffic",   SORT_TRAFFIC},
+    {"column_hosts",     SORT_HOSTS    },
+    {"column_mac",       SORT_MAC      },
+    {"column_since",     SORT_SINCE    },
+    {"column_traffic",   SORT_TRAFFIC  },
 };
 
 static enum mac_sorter mac_sorter_of(const char *name)

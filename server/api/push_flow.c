@@ -19,7 +19,7 @@
 
 /* ntopng waits for this many packets before naming an undetected flow's protocol. */
 #define NDPI_MIN_NUM_PACKETS 12
-#define TOO_EARLY "TooEarly"
+#define TOO_EARLY            "TooEarly"
 
 int api_flow_detail_parse(const char *s, enum flow_detail *out)
 {
@@ -36,27 +36,32 @@ int api_flow_detail_parse(const char *s, enum flow_detail *out)
 /* Utils::l4proto2name */
 static const char *l4_name(uint8_t proto, char *buf, size_t len)
 {
-    switch (proto) {
-    case 0: return "IP";
-    case 1: return "ICMP";
-    case 2: return "IGMP";
-    case 6: return "TCP";
-    case 17: return "UDP";
-    case 41: return "IPv6";
-    case 46: return "RSVP";
-    case 47: return "GRE";
-    case 50: return "ESP";
-    case 51: return "AH";
-    case 58: return "IPv6-ICMP";
-    case 88: return "EIGRP";
-    case 89: return "OSPF";
-    case 103: return "PIM";
-    case 112: return "VRRP";
-    case 139: return "HIP";
-    default:
-        snprintf(buf, len, "%u", proto);
-        return buf;
-    }
+    static const struct {
+        uint8_t proto;
+        const char *name;
+    } names[] = {
+        {0,   "IP"       },
+        {1,   "ICMP"     },
+        {2,   "IGMP"     },
+        {6,   "TCP"      },
+        {17,  "UDP"      },
+        {41,  "IPv6"     },
+        {46,  "RSVP"     },
+        {47,  "GRE"      },
+        {50,  "ESP"      },
+        {51,  "AH"       },
+        {58,  "IPv6-ICMP"},
+        {88,  "EIGRP"    },
+        {89,  "OSPF"     },
+        {103, "PIM"      },
+        {112, "VRRP"     },
+        {139, "HIP"      },
+    };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (names[i].proto == proto)
+            return names[i].name;
+    snprintf(buf, len, "%u", proto);
+    return buf;
 }
 
 static bool is_proto(const struct flow *f, uint16_t p)
@@ -100,7 +105,7 @@ int api_flow_category(struct iface *ifc, const struct flow *f)
 static bool twh_over(const struct flow *f)
 {
     uint8_t c = f->c2s.tcp_flags, s = f->s2c.tcp_flags;
-    uint8_t other = (uint8_t)~(TH_SYN | TH_ACK | TH_ECE | TH_CWR);
+    uint8_t other = (uint8_t) ~(TH_SYN | TH_ACK | TH_ECE | TH_CWR);
     return ((c | s) & other) || (c & TH_ACK) || ((s & (TH_SYN | TH_ACK)) == TH_ACK);
 }
 
@@ -320,8 +325,7 @@ static void push_l7_meta(lua_State *L, const struct flow *f)
             api_set_str(L, "protos.tls.client_alpn", m->tls_alpn);
             api_set_str(L, "protos.tls.issuerDN", m->tls_issuer);
             api_set_str(L, "protos.tls.subjectDN", m->tls_subject);
-            api_set_str(L, "protos.tls.client_requested_server_name",
-                        tls_sni(f, buf, sizeof(buf)));
+            api_set_str(L, "protos.tls.client_requested_server_name", tls_sni(f, buf, sizeof(buf)));
             if (m->tls_not_before && m->tls_not_after) {
                 api_set_uint(L, "protos.tls.notBefore", (uint32_t)m->tls_not_before);
                 api_set_uint(L, "protos.tls.notAfter", (uint32_t)m->tls_not_after);

@@ -519,13 +519,17 @@ static void flow_swap(struct iface *ifc, struct flow *f)
     struct host *h = f->cli_host;
     f->cli_host = f->srv_host;
     f->srv_host = h;
+    /* Active counts move with the roles; the lifetime totals count the flow again for the
+     * new roles, as ntopng's swap does (each host ends with one more as client and server). */
     if (f->srv_host) {
         f->srv_host->active_flows_as_client--;
         f->srv_host->active_flows_as_server++;
+        f->srv_host->flows_as_server++;
     }
     if (f->cli_host) {
         f->cli_host->active_flows_as_server--;
         f->cli_host->active_flows_as_client++;
+        f->cli_host->flows_as_client++;
     }
     uint8_t flags = f->c2s.tcp_flags;
     f->c2s.tcp_flags = f->s2c.tcp_flags;
@@ -600,7 +604,9 @@ static void process_ip(struct iface *ifc, const struct pkt *p)
             d->tcp_flags |= p->tcp_flags;
             update_tcp_seq(ifc, d, p);
         }
-        d->goodput_bytes += p->payload_len;
+        /* From the IP length, so a snaplen-truncated frame still counts its whole payload. */
+        uint32_t hdr = (uint32_t)(p->payload - (p->data + p->l3_offset));
+        d->goodput_bytes += p->ip_len > hdr ? p->ip_len - hdr : 0;
     }
     f->last_seen_us = p->ts_us;
 

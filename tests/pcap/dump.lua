@@ -33,7 +33,7 @@ local HOST_KEYS = {"ip", "vlan", "bytes.sent", "bytes.rcvd", "packets.sent", "pa
 
 if type(interface.getHostsInfo) == "function" then
    local hosts = {}
-   local skip, page = 0, 100000
+   local skip, page = 0, 32768  -- ntopng caps a page at CONST_MAX_NUM_HITS
    while true do
       local r = interface.getHostsInfo(true, "column_ip", page, skip, true)
       local n = 0
@@ -58,9 +58,10 @@ local FLOW_KEYS = {"cli.ip", "srv.ip", "cli.port", "srv.port", "vlan", "proto.l4
 
 if type(interface.getFlowsInfo) == "function" then
    local flows = {}
-   local skip, page = 0, 100000
+   local skip, page = 0, 32768  -- ntopng caps a page at CONST_MAX_NUM_HITS
    while true do
-      local r = interface.getFlowsInfo(nil, {maxHits = page, toSkip = skip})
+      local r = interface.getFlowsInfo(nil, {maxHits = page, toSkip = skip,
+                                                  detailedResults = true})
       local n = 0
       for _, f in pairs((r and r.flows) or {}) do
          flows[#flows + 1] = pick(f, FLOW_KEYS)

@@ -952,7 +952,7 @@ class Model:
                 if f3 == TH_SYN:
                     if (f.cflags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK):
                         f.hints.add("synack_swap")
-                        if "synack_swap" not in self.dev and not probe_swap:
+                        if "synack_swap" not in self.dev:
                             f.swap_req = True
                 elif f3 == (TH_SYN | TH_ACK):
                     pass
@@ -965,7 +965,7 @@ class Model:
                 self.check_swap(f, dec.proto)
         if new and dec.proto == 17 and dec.ntp_mode == 2:
             f.hints.add("ntp_swap")
-            if "ntp_swap" not in self.dev and not probe_swap:
+            if "ntp_swap" not in self.dev:
                 f.swap_req = True
         slot = f.c2s if c2s else f.s2c
         if dec.phantom:
@@ -987,7 +987,7 @@ class Model:
             cli, srv = f.cli, f.srv
             if f.swap_req and not f.swap_done:
                 f.hints.add("pending_swap")
-                if "pending_swap" not in self.dev and "swap_timing" not in self.dev:
+                if "pending_swap" not in self.dev:
                     cli, srv = srv, cli  # Flow::get_actual_peers
             hc = self.hosts[(cli[0], f.key[0])]
             hs = self.hosts[(srv[0], f.key[0])]

@@ -278,6 +278,7 @@ T.check_num(n({portFilter = 53}),
             "portFilter 53")
 T.check_num(n({vlanIdFilter = 0}), 177, "vlanIdFilter 0")
 T.check_num(n({vlanIdFilter = 5}), 0, "vlanIdFilter 5")
+T.check_num(n({vlanIdFilter = 65535}), 177, "vlanIdFilter 65535 = no filter")
 T.check_num(n({ipVersion = 4}), 177, "ipVersion 4")
 T.check_num(n({ipVersion = 6}), 0, "ipVersion 6")
 T.check_num(n({ifaceIndex = 0}), 177, "ifaceIndex 0")

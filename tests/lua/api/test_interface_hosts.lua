@@ -332,6 +332,7 @@ local A_PROTO, A_TRAFFIC, A_BLACKLISTED, A_DHCP, A_CIDR, A_ARRAY = 14, 15, 17, 1
 T.check_num(n_at(A_VLAN, 0), 42, "vlan filter 0: all")
 T.check_num(n_at(A_VLAN, 7), 0, "vlan filter 7: none")
 T.check_num(n_at(A_VLAN, 65535), 42, "vlan filter 65535 = no filter")
+T.check_num(n_at(A_VLAN, -1), 42, "vlan filter -1 (65535 as u16) = no filter")
 T.check_num(n_at(A_NET, 0), 4, "network filter 0: the local network")
 T.check_num(n_at(A_NET, -1), 38, "network filter -1: outside local networks")
 T.check_num(n_at(A_NET, -2), 42, "network filter -2 = no filter")
@@ -457,6 +458,20 @@ T.check_eq(interface.getHostInfo("192.168.1.93@5"), nil, "ip@5: absent")
 T.check_eq(interface.getHostInfo("192.168.1.93", 5), nil, "vlan argument wins")
 T.check_eq(interface.getHostInfo("10.99.99.99"), nil, "missing host: nil")
 T.check_eq(interface.getHostInfo("no.such.name"), nil, "unknown name: nil")
+-- a learnt name finds its host (ntopng's find_host_by_name)
+local named
+for _, h in pairs(all.hosts) do
+    if h.name ~= "" then
+        named = h
+        break
+    end
+end
+if named then
+    local by_name = interface.getHostInfo(named.name)
+    T.check_eq(by_name and by_name.name, named.name, "getHostInfo(name) finds a host of that name")
+    T.check_eq(interface.getHostInfo(named.name .. "@0") and true, true, "getHostInfo(name@0)")
+    T.check_eq(interface.getHostInfo(named.name, 9), nil, "getHostInfo(name, other vlan): nil")
+end
 T.check_eq(interface.getHostInfo("2001:db8::1"), nil, "missing IPv6 host: nil")
 T.check_error(interface.getHostInfo, "getHostInfo() raises")
 T.check_error(interface.getHostInfo, "getHostInfo({}) raises", {})
