@@ -502,14 +502,23 @@ static void move_traffic(struct host *from_sender, struct host *from_receiver,
     }
 }
 
+static void account_networks(struct iface *ifc, const struct host *src, const struct host *dst,
+                             int64_t bytes, int64_t pkts);
+
 /* Performs a requested swap on the first packet from the server side. Like ntopng, the
  * counters are not swapped: what was counted client-to-server stays there and is now booked
  * as sent by the new client. */
 static void flow_swap(struct iface *ifc, struct flow *f)
 {
     enum l4_slot slot = l4_slot_of(f->key.proto);
-    /* Hosts were booked per packet; rebook the first side's packets the ntopng way. */
+    /* Hosts and networks were booked per packet; rebook the first side's packets the ntopng
+     * way: as sent by the new client. */
     move_traffic(f->cli_host, f->srv_host, f->srv_host, f->cli_host, &f->c2s, slot);
+    if (ifc->probe->local_nets.count) {
+        int64_t b = (int64_t)f->c2s.bytes, n = (int64_t)f->c2s.packets;
+        account_networks(ifc, f->cli_host, f->srv_host, -b, -n);
+        account_networks(ifc, f->srv_host, f->cli_host, b, n);
+    }
     struct flow_key r = f->key;
     r.cli = f->key.srv;
     r.srv = f->key.cli;
@@ -538,24 +547,25 @@ static void flow_swap(struct iface *ifc, struct flow *f)
     f->swapped = true;
 }
 
-static void account_networks(struct iface *ifc, const struct flow *f, bool src_is_client,
-                             uint64_t bytes)
+/* Books traffic from src to dst on the local networks: within one network it is inner,
+ * otherwise egress of the sender's network and ingress of the receiver's. Negative amounts
+ * take back what an earlier call booked (a role swap). */
+static void account_networks(struct iface *ifc, const struct host *src, const struct host *dst,
+                             int64_t bytes, int64_t pkts)
 {
-    const struct host *src = src_is_client ? f->cli_host : f->srv_host;
-    const struct host *dst = src_is_client ? f->srv_host : f->cli_host;
     int sn = src ? src->network_id : -1, dn = dst ? dst->network_id : -1;
     if (sn >= 0 && sn == dn) {
-        ifc->nets[sn].bytes_inner += bytes;
-        ifc->nets[sn].pkts_inner++;
+        ifc->nets[sn].bytes_inner += (uint64_t)bytes;
+        ifc->nets[sn].pkts_inner += (uint64_t)pkts;
         return;
     }
     if (sn >= 0) {
-        ifc->nets[sn].bytes_egress += bytes;
-        ifc->nets[sn].pkts_egress++;
+        ifc->nets[sn].bytes_egress += (uint64_t)bytes;
+        ifc->nets[sn].pkts_egress += (uint64_t)pkts;
     }
     if (dn >= 0) {
-        ifc->nets[dn].bytes_ingress += bytes;
-        ifc->nets[dn].pkts_ingress++;
+        ifc->nets[dn].bytes_ingress += (uint64_t)bytes;
+        ifc->nets[dn].pkts_ingress += (uint64_t)pkts;
     }
 }
 
@@ -623,7 +633,7 @@ static void process_ip(struct iface *ifc, const struct pkt *p)
         dst->last_seen_us = p->ts_us;
     }
     if (ifc->probe->local_nets.count)
-        account_networks(ifc, f, src_is_client, bytes);
+        account_networks(ifc, src, dst, (int64_t)bytes, 1);
 
     if (!f->l7_accounted) {
         dpi_process(ifc, f, p);

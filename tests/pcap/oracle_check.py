@@ -77,7 +77,7 @@ QUICK_NDPI = [
 TSHARK_FIELDS = [
     "frame.number", "frame.len", "frame.cap_len", "frame.protocols",
     "eth.src", "eth.dst", "vlan.id", "null.family",
-    "ip.hdr_len", "ip.len", "ip.flags.mf", "ip.frag_offset", "ip.proto", "ip.src", "ip.dst",
+    "ip.hdr_len", "ip.len", "ip.checksum", "ip.flags.mf", "ip.frag_offset", "ip.proto", "ip.src", "ip.dst",
     "ipv6.plen", "ipv6.nxt", "ipv6.src", "ipv6.dst",
     "ipv6.hopopts.nxt", "ipv6.hopopts.len_oct", "ipv6.dstopts.nxt", "ipv6.dstopts.len_oct",
     "tcp.srcport", "tcp.dstport", "tcp.flags",
@@ -163,7 +163,9 @@ class Oracles:
             self.versions[tool] = first[0] if first else tool
 
     def _cached(self, kind, path, producer):
-        key = hashlib.sha1(("%s|%s|%s" % (kind, file_stamp(path), self.versions)).encode()).hexdigest()
+        # the key covers the file, the tools' versions and what is asked of them
+        salt = "|".join(TSHARK_FIELDS + TSHARK_OPTS) if kind in ("tshark", "tso") else ""
+        key = hashlib.sha1(("%s|%s|%s|%s" % (kind, file_stamp(path), self.versions, salt)).encode()).hexdigest()
         cpath = os.path.join(self.cache_dir, kind, key + ".txt") if self.cache_dir else None
         if cpath and os.path.exists(cpath):
             with open(cpath) as f:
@@ -197,6 +199,23 @@ class Oracles:
             return out
         return self._cached("tshark", path, produce)
 
+    def tso_lengths(self, path):
+        """Frames whose IPv4 total length field is 0 (TSO captures).  tshark replaces such a
+        length by the frame's, so a second pass with ip.tso_support off reads the raw field:
+        {frame number: [occurrence indexes of IPv4 headers with total length 0]}."""
+        def produce():
+            cmd = ["tshark", "-n", "-r", path] + TSHARK_OPTS + [
+                "-o", "ip.tso_support:FALSE", "-Y", "ip.len == 0", "-T", "fields",
+                "-E", "occurrence=a", "-E", "aggregator=,", "-e", "frame.number", "-e", "ip.len"]
+            rc, out, err = run(cmd, self.timeout)
+            return out
+        res = {}
+        for line in self._cached("tso", path, produce).splitlines():
+            no, _, lens = line.partition("\t")
+            if no.strip().isdigit():
+                res[int(no)] = {i for i, v in enumerate(lens.split(",")) if v.strip() == "0"}
+        return res
+
     def ndpireader(self, path):
         def produce():
             rc, out, err = run(["ndpiReader", "-q", "-i", path, "-v", "2"], self.timeout)
@@ -205,7 +224,7 @@ class Oracles:
 
 
 class Frame:
-    __slots__ = ("no", "wlen", "caplen", "chain", "f")
+    __slots__ = ("no", "wlen", "caplen", "chain", "f", "tso")
 
 
 def parse_tshark(text):
@@ -230,6 +249,7 @@ def parse_tshark(text):
         fr.caplen = to_int(parts[2]) or 0
         fr.chain = parts[3].split(":") if parts[3] else []
         fr.f = [p.split(",") if p else [] for p in parts]
+        fr.tso = ()
         frames.append(fr)
     return frames, parse_stats(stats_lines)
 
@@ -325,6 +345,14 @@ DEVIATIONS = {
     "short_l4": "TCP/UDP/SCTP header not fully captured (e.g. a TCP header cut by the IPv4 "
                 "total length): ntopng drops the packet ('Invalid TCP packet'); the probe "
                 "makes a flow with ports 0",
+    "sctp_no_ports": "SCTP: ntopng keys the flow on the SCTP ports (processPacket reads the "
+                     "12-byte common header); the probe's decoder has no SCTP case "
+                     "(decode.c:decode_l4), so SCTP flows get ports 0",
+    "tso_zero_length": "IPv4 total length 0 (capture of TCP-segmentation-offload traffic): "
+                       "ntopng keeps the packet and, taking the whole IP payload for Ethernet "
+                       "padding, books it with the L2 header only (frame_padding = caplen - "
+                       "ip_offset); the probe's decoder rejects the header (decode.c: tot < hlen) "
+                       "and books nothing",
     "udp_header_short": "non-fragmented IPv4/UDP whose 8-byte header is not captured: ntopng "
                         "counts it as 'other' before processPacket; the probe makes a flow",
 }
@@ -507,7 +535,8 @@ def dissect_l3(cur, d, off, overhead, dev):
 
 
 def ipv4_fields(cur, k):
-    return {"ihl": cur.ival("ip.hdr_len", k), "tot": cur.ival("ip.len", k),
+    tot = 0 if k in cur.fr.tso else cur.ival("ip.len", k)
+    return {"ihl": cur.ival("ip.hdr_len", k), "tot": tot,
             "mf": cur.ival("ip.flags.mf", k), "fo": cur.ival("ip.frag_offset", k),
             "proto": cur.ival("ip.proto", k), "src": cur.val("ip.src", k),
             "dst": cur.val("ip.dst", k)}
@@ -663,13 +692,17 @@ def process_ipv4(cur, d, off, overhead, k, ip, dev):
             raise NoFlow("IPv4 total length %d > captured %d" % (tot, caplen - off))
     if ip["fo"]:
         raise NoFlow("non-first IPv4 fragment")
+    if tot == 0:
+        d.deviation_hint += ("tso_zero_length",)
+        if "tso_zero_length" in dev:
+            raise NoFlow("IPv4 total length 0 (probe: malformed)")
     is_frag = bool(ip["mf"])
     l4off = off + ihl
     if truncated:  # probe variant: it trusts the smaller of both
         padding = 0
         d.bytes = min(off + tot, fr.wlen)
     else:
-        padding = max(0, caplen - off - tot)
+        padding = max(0, caplen - off - tot) & 0xFFFF  # u_int16_t frame_padding
         d.bytes = fr.wlen - overhead - padding
     if caplen <= l4off:
         raise NoFlow("no L4 bytes")
@@ -759,7 +792,9 @@ def l4(cur, d, tl4, dev, is_frag, ip):
             raise Indeterminate("SCTP not dissected by tshark")
         cur.next()
         s = cur.idx("sctp")
-        d.sport, d.dport = cur.ival("sctp.srcport", s), cur.ival("sctp.dstport", s)
+        d.deviation_hint += ("sctp_no_ports",)
+        if "sctp_no_ports" not in dev:
+            d.sport, d.dport = cur.ival("sctp.srcport", s), cur.ival("sctp.dstport", s)
     elif proto == 1:
         # ICMPinfo::key(): the embedded tuple of a port-unreachable splits the flow.
         if tl4 > 2 and nxt == "icmp":
@@ -853,6 +888,9 @@ class Model:
         self.hosts = {}
         self.noflow = Counter()
         self.indet_frames = []
+        self.blind_all = False
+        self.blind_pairs = set()
+        self.blind_ips = set()
         self.uncounted = 0
         self.padding_bytes = 0
         for fr in frames:
@@ -864,10 +902,26 @@ class Model:
                 continue
             if dec.kind == "indet":
                 self.indet_frames.append((fr.no, dec.why, dec.src, dec.dst))
-                self._taint(dec)
+                if dec.src is None or dec.dst is None:
+                    self.blind_all = True
+                else:
+                    self.blind_pairs.add(frozenset((dec.src, dec.dst)))
+                    self.blind_ips.update((dec.src, dec.dst))
                 continue
             self.packet(fr, dec)
         self.finish()
+        for f in self.order:
+            if self.pair_blind(f.cli[0], f.srv[0]):
+                f.indet = True
+        for h in self.hosts.values():
+            if self.ip_blind(h.ip):
+                h.indet = True
+
+    def pair_blind(self, a, b):
+        return self.blind_all or frozenset((a, b)) in self.blind_pairs
+
+    def ip_blind(self, a):
+        return self.blind_all or a in self.blind_ips
 
     # ntopng keys: vlan, L4 proto, the unordered endpoint pair, private_flow_id (DNS id),
     # and the ICMP port-unreachable key (through the hash bucket).
@@ -876,22 +930,6 @@ class Model:
         a, b = (dec.src, dec.sport), (dec.dst, dec.dport)
         return (dec.vlan, dec.proto, tuple(sorted((a, b))), dec.dnsid, dec.icmpkey)
 
-    def _taint(self, dec):
-        """An undecidable frame: mark every flow/host it may belong to."""
-        if dec.src is None:
-            return
-        for f in self.flows.values():
-            ips = {f.cli[0], f.srv[0]}
-            if dec.src in ips and (dec.dst in ips or dec.dst is None):
-                f.indet = True
-        for ip in (dec.src, dec.dst):
-            if ip is not None:
-                for (hip, hv), h in self.hosts.items():
-                    if hip == ip:
-                        h.indet = True
-        self._pending_taint = getattr(self, "_pending_taint", set())
-        self._pending_taint.update(x for x in (dec.src, dec.dst) if x)
-
     def host(self, ip, vlan, bcast_mac):
         h = self.hosts.get((ip, vlan))
         if h is None:
@@ -899,8 +937,6 @@ class Model:
             local, mc, bc = self.ln.flags(ip)
             h.local = local
             h.unicast = not mc and not bc and not bcast_mac
-            if ip in getattr(self, "_pending_taint", ()):
-                h.indet = True
             self.hosts[(ip, vlan)] = h
         return h
 
@@ -930,9 +966,6 @@ class Model:
             f = FlowState(k, (dec.src, dec.sport), (dec.dst, dec.dport))
             self.flows[k] = f
             self.order.append(f)
-            if getattr(self, "_pending_taint", None) and (dec.src in self._pending_taint or
-                                                          dec.dst in self._pending_taint):
-                f.indet = True
             self.host(dec.src, dec.vlan, dec.src_bcast_mac)
             self.host(dec.dst, dec.vlan, dec.dst_bcast_mac)
         c2s = (dec.src, dec.sport) == f.cli
@@ -996,8 +1029,7 @@ class Model:
                 h.sent[1] += out[1]
                 h.rcvd[0] += inn[0]
                 h.rcvd[1] += inn[1]
-            if f.indet:
-                hc.indet = hs.indet = True
+
 
     # --- views compared with the probe ---
     def flow_rows(self):
@@ -1189,6 +1221,14 @@ class CaptureCtx:
     def _load_tshark(self):
         if self._frames is None:
             self._frames, self._stats = parse_tshark(self.oracles.tshark(self.path))
+            # TSO candidates: IPv4 checksum left at 0 by the NIC, or frames above 1518 bytes
+            ck = FI["ip.checksum"]
+            if any(fr.wlen > 1518 or "0x0000" in fr.f[ck] for fr in self._frames
+                   if fr.f[ck]):
+                tso = self.oracles.tso_lengths(self.path)
+                for fr in self._frames:
+                    if fr.no in tso:
+                        fr.tso = tso[fr.no]
 
     @property
     def frames(self):
@@ -1353,7 +1393,8 @@ def check_flows(ctx, res, strict):
         res.note("oracle: per-frame TCP/UDP ports do not add up to tshark's conversation "
                  "table (tunnels or quoted packets); flows still rebuilt per frame")
     bad, mg, pg = diff_flows(mrows, prows)
-    indet_groups = {k for k, (m, p) in bad.items() if any(r.indet for r in m)}
+    # a group is a blind spot when a frame tshark could not decide joins the same two IPs
+    indet_groups = {k for k in bad if model.pair_blind(k[2][0], k[3][0])}
     if model.indet_frames:
         res.categories["oracle blind spot (frames)"] += len(model.indet_frames)
     reasons = explain(ctx, lambda mdl: set(diff_flows(mdl.flow_rows(), prows)[0]),
@@ -1418,7 +1459,7 @@ def check_hosts(ctx, res, strict):
         res.fail("oracle: per-frame IP fields do not reproduce tshark -z endpoints "
                  "(%d vs %d addresses); host figures cannot be trusted" % (len(raw), len(tep)))
     bad = diff_hosts(model, ph)
-    blind = {k for k in bad if k in model.hosts and model.hosts[k].indet}
+    blind = {k for k in bad if model.ip_blind(k[0])}
     reasons = explain(ctx, lambda mdl: set(diff_hosts(mdl, ph)), [k for k in bad if k not in blind])
     res.metrics["hosts_model"] += len(model.hosts)
     res.metrics["hosts_probe"] += len(ph)
@@ -1599,6 +1640,10 @@ def main():
     ap.add_argument("--jobs", type=int, default=int(os.environ.get("NTOP_PCAP_JOBS", "0") or 0) or os.cpu_count() or 2)
     ap.add_argument("--timeout", type=int, default=int(os.environ.get("NTOP_PCAP_TIMEOUT", "120")))
     ap.add_argument("--verbose", "-v", action="store_true", help="details of passing captures too")
+    ap.add_argument("--frames", metavar="CAPTURE",
+                    help="debug: print the ntopng model's decision for every frame of CAPTURE "
+                         "(a path under the corpus, e.g. ndpi/dns.pcap) and exit")
+    ap.add_argument("--dev", default="", help="with --frames: deviations to apply (comma list)")
     args = ap.parse_args()
 
     shared = os.path.abspath(args.shared)
@@ -1631,6 +1676,22 @@ def main():
 
     cache = os.path.abspath(args.cache) if args.cache else ""
     oracles = Oracles(cache, args.timeout)
+    if args.frames:
+        path = os.path.join(shared, "pcaps", args.frames)
+        ctx = CaptureCtx(args.frames, path, oracles, None)
+        dev = {x for x in args.dev.split(",") if x}
+        for fr in ctx.frames:
+            d = decide(fr, ctx.cap["encap"], dev)
+            print("%5d len %5d cap %5d %-45s %-6s %s" % (
+                fr.no, fr.wlen, fr.caplen, ":".join(fr.chain)[:45], d.kind,
+                d.why if d.kind != "flow" else "vlan %d %s %s:%s -> %s:%s dns %s icmp %s "
+                "flags 0x%x bytes %d%s" % (d.vlan, proto_name(d.proto), d.src, d.sport, d.dst,
+                                            d.dport, d.dnsid, d.icmpkey, d.flags, d.bytes,
+                                            " +phantom %d" % d.phantom if d.phantom else "")))
+        m = ctx.model(dev)
+        for r in m.flow_rows():
+            print("flow " + r.text() + ("  [blind]" if r.indet else ""))
+        return 0
     data_dir = tempfile.mkdtemp(prefix="ntop-probe-pcap-")
     probe = Probe(os.path.abspath(args.probe), os.path.abspath(args.dump_lua), cache,
                   args.timeout, data_dir) if needs_probe else None
