@@ -22,44 +22,45 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "Usage: ntop-probe [options]\n"
-            "\n"
-            "A network probe whose state is scriptable through the ntopng Lua API.\n"
-            "\n"
-            "Capture:\n"
-            "  -i, --interface IF|FILE     capture on a device or replay a pcap/pcapng file;\n"
-            "                              repeat for several interfaces (ids 0, 1, ...)\n"
-            "  -B, --filter BPF            BPF filter applied to every interface\n"
-            "      --snaplen N             bytes captured per packet on devices (default 1536)\n"
-            "      --no-promisc            do not put devices in promiscuous mode\n"
-            "  -m, --local-networks LIST   local networks, CIDR[=alias][,CIDR...]\n"
-            "  -x, --max-num-hosts N       host table size per interface (default 131072)\n"
-            "  -X, --max-num-flows N       flow table size per interface (default 262144)\n"
-            "      --shutdown-when-done    exit once every capture file has been read\n"
-            "      --pcap-file-purge-flows purge idle flows and hosts of capture files too\n"
-            "                              (ntopng keeps them all by default)\n"
-            "      --ndpi-giveup-packets N give up nDPI detection after N packets (default 12,\n"
-            "                              as ntopng; ndpiReader goes on for longer)\n"
-            "\n"
-            "Scripts:\n"
-            "      --run-script FILE       run FILE once every capture file has been read,\n"
-            "                              print what it prints, then exit (non-zero on error)\n"
-            "      --demo                  replay the bundled demo capture and print a summary\n"
-            "\n"
-            "Directories and logs:\n"
-            "  -d, --data-dir DIR          data directory (default /var/lib/ntop-probe, or\n"
-            "                              $TMPDIR/ntop-probe when that is not writable)\n"
-            "      --install-dir DIR       where scripts/lua/modules lives (default: next to\n"
-            "                              the executable, ../share/ntop-probe)\n"
-            "  -v, --verbose               more log lines (repeat for debug)\n"
-            "  -q, --quiet                 errors and warnings only\n"
-            "      --list-api              print the registered Lua API as TSV and exit\n"
-            "  -V, --version               print the version and exit\n"
-            "  -h, --help                  this help\n"
-            "\n"
-            "Example:\n"
-            "  ntop-probe -i test.pcap -m 192.168.1.0/24 --shutdown-when-done --run-script s.lua\n");
+    fprintf(
+        out,
+        "Usage: ntop-probe [options]\n"
+        "\n"
+        "A network probe whose state is scriptable through the ntopng Lua API.\n"
+        "\n"
+        "Capture:\n"
+        "  -i, --interface IF|FILE     capture on a device or replay a pcap/pcapng file;\n"
+        "                              repeat for several interfaces (ids 0, 1, ...)\n"
+        "  -B, --filter BPF            BPF filter applied to every interface\n"
+        "      --snaplen N             bytes captured per packet on devices (default 1536)\n"
+        "      --no-promisc            do not put devices in promiscuous mode\n"
+        "  -m, --local-networks LIST   local networks, CIDR[=alias][,CIDR...]\n"
+        "  -x, --max-num-hosts N       host table size per interface (default 131072)\n"
+        "  -X, --max-num-flows N       flow table size per interface (default 262144)\n"
+        "      --shutdown-when-done    exit once every capture file has been read\n"
+        "      --pcap-file-purge-flows purge idle flows and hosts of capture files too\n"
+        "                              (ntopng keeps them all by default)\n"
+        "      --ndpi-giveup-packets N give up nDPI detection after N packets (default 12,\n"
+        "                              as ntopng; ndpiReader goes on for longer)\n"
+        "\n"
+        "Scripts:\n"
+        "      --run-script FILE       run FILE once every capture file has been read,\n"
+        "                              print what it prints, then exit (non-zero on error)\n"
+        "      --demo                  replay the bundled demo capture and print a summary\n"
+        "\n"
+        "Directories and logs:\n"
+        "  -d, --data-dir DIR          data directory (default /var/lib/ntop-probe, or\n"
+        "                              $TMPDIR/ntop-probe when that is not writable)\n"
+        "      --install-dir DIR       where scripts/lua/modules lives (default: next to\n"
+        "                              the executable, ../share/ntop-probe)\n"
+        "  -v, --verbose               more log lines (repeat for debug)\n"
+        "  -q, --quiet                 errors and warnings only\n"
+        "      --list-api              print the registered Lua API as TSV and exit\n"
+        "  -V, --version               print the version and exit\n"
+        "  -h, --help                  this help\n"
+        "\n"
+        "Example:\n"
+        "  ntop-probe -i test.pcap -m 192.168.1.0/24 --shutdown-when-done --run-script s.lua\n");
 }
 
 enum {
@@ -75,26 +76,26 @@ enum {
 };
 
 static const struct option long_options[] = {
-    {"interface", required_argument, NULL, 'i'},
-    {"filter", required_argument, NULL, 'B'},
-    {"snaplen", required_argument, NULL, OPT_SNAPLEN},
-    {"no-promisc", no_argument, NULL, OPT_NO_PROMISC},
-    {"local-networks", required_argument, NULL, 'm'},
-    {"max-num-hosts", required_argument, NULL, 'x'},
-    {"max-num-flows", required_argument, NULL, 'X'},
-    {"shutdown-when-done", no_argument, NULL, OPT_SHUTDOWN_WHEN_DONE},
-    {"run-script", required_argument, NULL, OPT_RUN_SCRIPT},
-    {"demo", no_argument, NULL, OPT_DEMO},
-    {"data-dir", required_argument, NULL, 'd'},
-    {"install-dir", required_argument, NULL, OPT_INSTALL_DIR},
-    {"list-api", no_argument, NULL, OPT_LIST_API},
-    {"ndpi-giveup-packets", required_argument, NULL, OPT_NDPI_GIVEUP},
-    {"pcap-file-purge-flows", no_argument, NULL, OPT_PCAP_PURGE},
-    {"verbose", no_argument, NULL, 'v'},
-    {"quiet", no_argument, NULL, 'q'},
-    {"version", no_argument, NULL, 'V'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
+    {"interface",             required_argument, NULL, 'i'                   },
+    {"filter",                required_argument, NULL, 'B'                   },
+    {"snaplen",               required_argument, NULL, OPT_SNAPLEN           },
+    {"no-promisc",            no_argument,       NULL, OPT_NO_PROMISC        },
+    {"local-networks",        required_argument, NULL, 'm'                   },
+    {"max-num-hosts",         required_argument, NULL, 'x'                   },
+    {"max-num-flows",         required_argument, NULL, 'X'                   },
+    {"shutdown-when-done",    no_argument,       NULL, OPT_SHUTDOWN_WHEN_DONE},
+    {"run-script",            required_argument, NULL, OPT_RUN_SCRIPT        },
+    {"demo",                  no_argument,       NULL, OPT_DEMO              },
+    {"data-dir",              required_argument, NULL, 'd'                   },
+    {"install-dir",           required_argument, NULL, OPT_INSTALL_DIR       },
+    {"list-api",              no_argument,       NULL, OPT_LIST_API          },
+    {"ndpi-giveup-packets",   required_argument, NULL, OPT_NDPI_GIVEUP       },
+    {"pcap-file-purge-flows", no_argument,       NULL, OPT_PCAP_PURGE        },
+    {"verbose",               no_argument,       NULL, 'v'                   },
+    {"quiet",                 no_argument,       NULL, 'q'                   },
+    {"version",               no_argument,       NULL, 'V'                   },
+    {"help",                  no_argument,       NULL, 'h'                   },
+    {NULL,                    0,                 NULL, 0                     },
 };
 
 /* One line per registered function: what the generators (docs, proto) read. */
@@ -115,8 +116,8 @@ static int parse_uint(const char *opt, const char *s, unsigned long min, unsigne
     char *end;
     unsigned long v = strtoul(s, &end, 10);
     if (*s == '\0' || *end != '\0' || v < min || v > max) {
-        fprintf(stderr, "ntop-probe: %s expects a number between %lu and %lu, got '%s'\n", opt,
-                min, max, s);
+        fprintf(stderr, "ntop-probe: %s expects a number between %lu and %lu, got '%s'\n", opt, min,
+                max, s);
         return -1;
     }
     *out = (uint32_t)v;

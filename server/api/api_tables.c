@@ -2,20 +2,20 @@
  * end; this list is the only place that names them all (like Lua's linit.c). */
 #include "../lua/registry.h"
 
-#define TABLES(X)                                                                              \
-    X(api_ntop_system)                                                                         \
-    X(api_ntop_time)                                                                           \
-    X(api_ntop_log)                                                                            \
-    X(api_ntop_net)                                                                            \
-    X(api_ntop_bitmap)                                                                         \
-    X(api_ntop_misc)                                                                           \
-    X(api_ntop_ndpi)                                                                           \
-    X(api_interface_ifaces)                                                                    \
-    X(api_interface_stats)                                                                     \
-    X(api_interface_hosts)                                                                     \
-    X(api_interface_flows)                                                                     \
-    X(api_interface_macs)                                                                      \
-    X(api_interface_ndpi)                                                                      \
+#define TABLES(X)                                                                                  \
+    X(api_ntop_system)                                                                             \
+    X(api_ntop_time)                                                                               \
+    X(api_ntop_log)                                                                                \
+    X(api_ntop_net)                                                                                \
+    X(api_ntop_bitmap)                                                                             \
+    X(api_ntop_misc)                                                                               \
+    X(api_ntop_ndpi)                                                                               \
+    X(api_interface_ifaces)                                                                        \
+    X(api_interface_stats)                                                                         \
+    X(api_interface_hosts)                                                                         \
+    X(api_interface_flows)                                                                         \
+    X(api_interface_macs)                                                                          \
+    X(api_interface_ndpi)                                                                          \
     X(api_interface_networks)
 
 #define DECLARE(t) extern const struct api_table t;

@@ -23,8 +23,8 @@ int api_mac_parse(const char *s, uint8_t out[6])
 {
     unsigned v[6];
     char tail;
-    if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
-               &tail) != 6)
+    if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &tail) !=
+        6)
         return -1;
     for (int i = 0; i < 6; i++)
         out[i] = (uint8_t)v[i];

@@ -113,8 +113,8 @@ static int interface_get_ndpi_protocols(lua_State *L)
     for (uint32_t id = 0; id < n; id++) {
         if (skip_critical && is_critical_protocol((uint16_t)id))
             continue;
-        if (category >= 0 && ndpi_get_proto_category(ifc->ndpi, (ndpi_protocol){0, (uint16_t)id,
-                                                                                  0}) != category)
+        if (category >= 0 &&
+            ndpi_get_proto_category(ifc->ndpi, (ndpi_protocol){0, (uint16_t)id, 0}) != category)
             continue;
         const char *name = ndpi_get_proto_name(ifc->ndpi, (uint16_t)id);
         if (!name || !*name)

@@ -30,9 +30,9 @@ struct capture {
     pcap_t *pcap;
     uv_loop_t loop;
     uv_async_t wakeup;
-    uv_idle_t reader;   /* files */
-    uv_poll_t poller;   /* live devices */
-    uv_timer_t ticker;  /* once a second: purge, drop counters */
+    uv_idle_t reader;  /* files */
+    uv_poll_t poller;  /* live devices */
+    uv_timer_t ticker; /* once a second: purge, drop counters */
     bool reading;
     pthread_t owner;
     bool stop;
@@ -57,8 +57,7 @@ int capture_open(struct iface *ifc, char *err, size_t errlen)
 
     if (stat(ifc->name, &st) == 0 && S_ISREG(st.st_mode)) {
         ifc->is_file = true;
-        pc = pcap_open_offline_with_tstamp_precision(ifc->name, PCAP_TSTAMP_PRECISION_MICRO,
-                                                     ebuf);
+        pc = pcap_open_offline_with_tstamp_precision(ifc->name, PCAP_TSTAMP_PRECISION_MICRO, ebuf);
         if (!pc) {
             snprintf(err, errlen, "cannot read capture file %s: %s", ifc->name, ebuf);
             return -1;
@@ -76,9 +75,8 @@ int capture_open(struct iface *ifc, char *err, size_t errlen)
         int rc = pcap_activate(pc);
         if (rc < 0) {
             if (errno == ENOENT || rc == PCAP_ERROR_NO_SUCH_DEVICE)
-                snprintf(err, errlen,
-                         "-i %s: no such file, and no such network interface (%s)", ifc->name,
-                         pcap_geterr(pc));
+                snprintf(err, errlen, "-i %s: no such file, and no such network interface (%s)",
+                         ifc->name, pcap_geterr(pc));
             else
                 snprintf(err, errlen, "cannot capture on %s: %s", ifc->name, pcap_geterr(pc));
             pcap_close(pc);
@@ -94,8 +92,8 @@ int capture_open(struct iface *ifc, char *err, size_t errlen)
     ifc->linktype = pcap_datalink(pc);
     ifc->purge_enabled = !ifc->is_file || p->opt.pcap_file_purge;
     if (!decode_link_supported(ifc->linktype))
-        log_warning("%s: link type %s (%d) is not decoded; frames will be counted only",
-                    ifc->name, pcap_datalink_val_to_name(ifc->linktype) ?: "?", ifc->linktype);
+        log_warning("%s: link type %s (%d) is not decoded; frames will be counted only", ifc->name,
+                    pcap_datalink_val_to_name(ifc->linktype) ?: "?", ifc->linktype);
 
     if (p->opt.bpf_filter) {
         struct bpf_program prog;

@@ -12,11 +12,11 @@
 
 /* Link types (pcap LINKTYPE_* numbering) the decoder understands. */
 enum {
-    LINK_NULL = 0,      /* BSD loopback, 4-byte host-order family */
+    LINK_NULL = 0, /* BSD loopback, 4-byte host-order family */
     LINK_ETHERNET = 1,
-    LINK_RAW_OLD = 12,  /* DLT_RAW on some BSDs */
+    LINK_RAW_OLD = 12, /* DLT_RAW on some BSDs */
     LINK_RAW = 101,
-    LINK_LOOP = 108,    /* OpenBSD loopback, network-order family */
+    LINK_LOOP = 108, /* OpenBSD loopback, network-order family */
     LINK_LINUX_SLL = 113,
     LINK_IPV4 = 228,
     LINK_IPV6 = 229,
@@ -54,12 +54,12 @@ struct pkt {
     /* L3 */
     uint8_t ip_ver;
     struct ipaddr src, dst;
-    uint32_t ip_len;        /* IP total length from the header (v6: 40 + payload length) */
-    uint8_t ttl;            /* or hop limit */
-    uint8_t l4_proto;       /* after IPv6 extension headers */
-    bool fragment;          /* part of a fragmented datagram */
-    bool first_fragment;    /* offset 0: carries the L4 header */
-    uint16_t l4_offset;     /* from frame start; 0 when absent */
+    uint32_t ip_len;     /* IP total length from the header (v6: 40 + payload length) */
+    uint8_t ttl;         /* or hop limit */
+    uint8_t l4_proto;    /* after IPv6 extension headers */
+    bool fragment;       /* part of a fragmented datagram */
+    bool first_fragment; /* offset 0: carries the L4 header */
+    uint16_t l4_offset;  /* from frame start; 0 when absent */
 
     /* L4 (set when l4_present) */
     bool l4_present;

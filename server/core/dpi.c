@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 int dpi_init(struct iface *ifc)
 {
     struct ndpi_detection_module_struct *m = ndpi_init_detection_module(ndpi_no_prefs);
@@ -156,8 +155,8 @@ void dpi_process(struct iface *ifc, struct flow *f, const struct pkt *p)
     ndpi_protocol proto = ndpi_detection_process_packet(ifc->ndpi, f->ndpi, l3,
                                                         (unsigned short)l3len, p->ts_us / 1000);
     f->ndpi_packets++;
-    bool known =
-        proto.app_protocol != NDPI_PROTOCOL_UNKNOWN || proto.master_protocol != NDPI_PROTOCOL_UNKNOWN;
+    bool known = proto.app_protocol != NDPI_PROTOCOL_UNKNOWN ||
+                 proto.master_protocol != NDPI_PROTOCOL_UNKNOWN;
     if (known) {
         set_protocol(f, proto);
         f->risk = f->ndpi->risk;
@@ -180,11 +179,22 @@ void dpi_free_flow(struct flow *f)
     struct flow_meta *m = f->meta;
     if (!m)
         return;
-    char **strings[] = {&m->host_server_name, &m->http_url, &m->http_method, &m->http_user_agent,
-                        &m->http_content_type, &m->http_server, &m->dns_query, &m->tls_ja3_client,
-                        &m->tls_ja3_server, &m->tls_issuer, &m->tls_subject, &m->tls_alpn,
-                        &m->ssh_client_signature, &m->ssh_server_signature,
-                        &m->ssh_hassh_client, &m->ssh_hassh_server};
+    char **strings[] = {&m->host_server_name,
+                        &m->http_url,
+                        &m->http_method,
+                        &m->http_user_agent,
+                        &m->http_content_type,
+                        &m->http_server,
+                        &m->dns_query,
+                        &m->tls_ja3_client,
+                        &m->tls_ja3_server,
+                        &m->tls_issuer,
+                        &m->tls_subject,
+                        &m->tls_alpn,
+                        &m->ssh_client_signature,
+                        &m->ssh_server_signature,
+                        &m->ssh_hassh_client,
+                        &m->ssh_hassh_server};
     for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
         free(*strings[i]);
     free(m);

@@ -48,14 +48,14 @@ struct flow_meta {
 };
 
 struct flow {
-    struct flow *hash_next;        /* bucket chain */
+    struct flow *hash_next;             /* bucket chain */
     struct flow *list_prev, *list_next; /* creation order, for walks and purge */
     struct flow_key key;
     struct host *cli_host, *srv_host; /* counted references */
     uint64_t id;                      /* serial number on its interface */
     uint64_t first_seen_us, last_seen_us;
     struct flow_dir c2s, s2c;
-    uint64_t risk; /* nDPI risk bitmap */
+    uint64_t risk;                 /* nDPI risk bitmap */
     struct ndpi_flow_struct *ndpi; /* only until detection is final */
     struct flow_meta *meta;
     uint16_t ndpi_master, ndpi_app;

@@ -19,13 +19,15 @@ static inline uint32_t flow_key_hash(const struct flow_key *k)
 static inline bool key_same(const struct flow_key *a, const struct flow_key *b)
 {
     return a->cli_port == b->cli_port && a->srv_port == b->srv_port && a->vlan == b->vlan &&
-           a->proto == b->proto && a->aux == b->aux && ipaddr_eq(&a->cli, &b->cli) && ipaddr_eq(&a->srv, &b->srv);
+           a->proto == b->proto && a->aux == b->aux && ipaddr_eq(&a->cli, &b->cli) &&
+           ipaddr_eq(&a->srv, &b->srv);
 }
 
 static inline bool key_reversed(const struct flow_key *a, const struct flow_key *b)
 {
     return a->cli_port == b->srv_port && a->srv_port == b->cli_port && a->vlan == b->vlan &&
-           a->proto == b->proto && a->aux == b->aux && ipaddr_eq(&a->cli, &b->srv) && ipaddr_eq(&a->srv, &b->cli);
+           a->proto == b->proto && a->aux == b->aux && ipaddr_eq(&a->cli, &b->srv) &&
+           ipaddr_eq(&a->srv, &b->cli);
 }
 
 int flow_table_init(struct flow_table *t, uint32_t max_entries)

@@ -360,8 +360,8 @@ static void update_tcp_seq(struct iface *ifc, struct flow_dir *d, const struct p
     uint32_t seq = p->tcp_seq;
     uint32_t next = seq + ((p->tcp_flags & TH_SYN) ? 1 : 0) + len;
     if (d->next_seq != 0) {
-        bool keep_alive = seq == d->next_seq - 1 && len <= 1 &&
-                          !(p->tcp_flags & (TH_SYN | TH_FIN | TH_RST));
+        bool keep_alive =
+            seq == d->next_seq - 1 && len <= 1 && !(p->tcp_flags & (TH_SYN | TH_FIN | TH_RST));
         if (seq == d->next_seq || seq == d->next_seq + 1 || keep_alive) {
             /* in order */
         } else if (seq == d->last_seq && d->next_seq != d->last_seq) {
@@ -398,7 +398,8 @@ static uint32_t flow_aux_key(const struct pkt *p)
             uint32_t k = 0;
             for (int i = 12; i < 20; i++)
                 k += in[i];
-            k += (uint32_t)((in[ihl] << 8) | in[ihl + 1]) + (uint32_t)((in[ihl + 2] << 8) | in[ihl + 3]);
+            k += (uint32_t)((in[ihl] << 8) | in[ihl + 1]) +
+                 (uint32_t)((in[ihl + 2] << 8) | in[ihl + 3]);
             return k + 17;
         }
     }
@@ -425,8 +426,8 @@ static struct flow *flow_get(struct iface *ifc, const struct pkt *p, bool *src_i
                          .vlan = p->vlan_id,
                          .proto = p->l4_proto,
                          .aux = flow_aux_key(p)};
-    if (p->l4_present && (p->l4_proto == 6 || p->l4_proto == 17 || p->l4_proto == 136 ||
-                          p->l4_proto == 132)) {
+    if (p->l4_present &&
+        (p->l4_proto == 6 || p->l4_proto == 17 || p->l4_proto == 136 || p->l4_proto == 132)) {
         k.cli_port = p->sport;
         k.srv_port = p->dport;
     }
@@ -474,8 +475,8 @@ static struct flow *flow_get(struct iface *ifc, const struct pkt *p, bool *src_i
 }
 
 static void move_traffic(struct host *from_sender, struct host *from_receiver,
-                         struct host *to_sender, struct host *to_receiver,
-                         const struct flow_dir *d, enum l4_slot slot)
+                         struct host *to_sender, struct host *to_receiver, const struct flow_dir *d,
+                         enum l4_slot slot)
 {
     struct traffic t = {.pkts_sent = d->packets, .bytes_sent = d->bytes};
     struct host *hs[4] = {from_sender, from_receiver, to_sender, to_receiver};
@@ -642,8 +643,8 @@ static void process_ip(struct iface *ifc, const struct pkt *p)
     } else {
         struct flow_dir one = {.packets = 1, .bytes = bytes};
         struct flow_dir none = {0};
-        account_l7(ifc, f, src_is_client ? &one : &none, src_is_client ? &none : &one,
-                   p->ts_us, false);
+        account_l7(ifc, f, src_is_client ? &one : &none, src_is_client ? &none : &one, p->ts_us,
+                   false);
     }
 }
 
@@ -657,8 +658,14 @@ static bool mac_is_special(const uint8_t *m)
     if ((m[0] == 0xff && m[1] == 0xff) || (m[0] == 0x33 && m[1] == 0x33))
         return true;
     static const uint8_t ouis[][3] = {
-        {0x01, 0x00, 0x0c}, {0x01, 0x80, 0xc2}, {0x01, 0x00, 0x5e}, {0x01, 0x0c, 0xcd},
-        {0x01, 0x1b, 0x19}, {0x01, 0x00, 0x0c}, {0x09, 0x00, 0x2b}, {0x09, 0x00, 0x07},
+        {0x01, 0x00, 0x0c},
+        {0x01, 0x80, 0xc2},
+        {0x01, 0x00, 0x5e},
+        {0x01, 0x0c, 0xcd},
+        {0x01, 0x1b, 0x19},
+        {0x01, 0x00, 0x0c},
+        {0x09, 0x00, 0x2b},
+        {0x09, 0x00, 0x07},
     };
     for (size_t i = 0; i < sizeof(ouis) / sizeof(ouis[0]); i++)
         if (memcmp(m, ouis[i], 3) == 0)
@@ -666,8 +673,8 @@ static bool mac_is_special(const uint8_t *m)
     return false;
 }
 
-static struct mac *mac_touch(struct iface *ifc, const uint8_t *addr, const struct pkt *p,
-                             bool sent, uint64_t bytes)
+static struct mac *mac_touch(struct iface *ifc, const uint8_t *addr, const struct pkt *p, bool sent,
+                             uint64_t bytes)
 {
     uint32_t before = ifc->macs.count;
     struct mac *m = mac_table_get(&ifc->macs, addr, true);
@@ -707,8 +714,8 @@ static void process_macs(struct iface *ifc, const struct pkt *p)
     }
 }
 
-void iface_process_packet(struct iface *ifc, const uint8_t *data, uint32_t caplen,
-                          uint32_t wirelen, uint64_t ts_us)
+void iface_process_packet(struct iface *ifc, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
+                          uint64_t ts_us)
 {
     struct pkt p;
     ifc->c.packets++;

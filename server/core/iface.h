@@ -72,17 +72,17 @@ struct iface_counters {
     uint64_t other_packets;     /* non-IP, non-ARP frames */
     uint64_t malformed_packets; /* headers that did not decode */
     uint64_t fragments;
-    uint64_t vlan_packets;  /* frames with at least one VLAN tag */
+    uint64_t vlan_packets;                                   /* frames with at least one VLAN tag */
     uint64_t ipv4_bytes, ipv6_bytes, arp_bytes, other_bytes; /* frame lengths */
     uint64_t tcp_retransmissions, tcp_out_of_order, tcp_lost;
-    uint64_t drops;   /* reported by libpcap */
+    uint64_t drops; /* reported by libpcap */
     uint64_t new_flows;
     struct traffic l4[L4_SLOTS]; /* packets/bytes per L4 protocol (sent = rcvd side unused) */
 };
 
 struct iface {
     int id;
-    char *name;        /* ntopng's naming: device name, or the capture file path */
+    char *name; /* ntopng's naming: device name, or the capture file path */
     char *description;
     bool is_file;
     int linktype;
@@ -121,8 +121,8 @@ struct iface *iface_new(struct probe *probe, int id, const char *name, bool is_f
 void iface_free(struct iface *ifc);
 
 /* Processes one captured frame. Owner thread only. */
-void iface_process_packet(struct iface *ifc, const uint8_t *data, uint32_t caplen,
-                          uint32_t wirelen, uint64_t ts_us);
+void iface_process_packet(struct iface *ifc, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
+                          uint64_t ts_us);
 
 /* Purges idle flows and hosts against the capture clock; `force` ignores the schedule. */
 void iface_purge_idle(struct iface *ifc, bool force);

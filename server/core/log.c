@@ -58,8 +58,12 @@ int log_level_from_name(const char *name)
         const char *name;
         enum log_level level;
     } names[] = {
-        {"error", LOG_ERROR}, {"warning", LOG_WARNING}, {"normal", LOG_NORMAL},
-        {"info", LOG_INFO},   {"debug", LOG_DEBUG},     {"trace", LOG_TRACE},
+        {"error",   LOG_ERROR  },
+        {"warning", LOG_WARNING},
+        {"normal",  LOG_NORMAL },
+        {"info",    LOG_INFO   },
+        {"debug",   LOG_DEBUG  },
+        {"trace",   LOG_TRACE  },
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (strcasecmp(name, names[i].name) == 0)

@@ -71,8 +71,8 @@ int netlist_parse(struct netlist *nl, const char *spec, char *err, size_t errlen
             snprintf(ln->name, sizeof(ln->name), "%s", alias);
         } else {
             char ip[IPADDR_STRLEN];
-            snprintf(ln->name, sizeof(ln->name), "%s/%d",
-                     ipaddr_str(&ln->base, ip, sizeof(ip)), ln->bits);
+            snprintf(ln->name, sizeof(ln->name), "%s/%d", ipaddr_str(&ln->base, ip, sizeof(ip)),
+                     ln->bits);
         }
         nl->count++;
     }

@@ -14,11 +14,11 @@ struct host;
 
 struct lua_ctx {
     struct probe *probe;
-    int ifid;        /* selected interface, -1 when none */
+    int ifid; /* selected interface, -1 when none */
     struct flow *flow;
     struct host *host;
-    int network_id;  /* current local network, -1 when none */
-    bool remote;     /* the call came over RPC */
+    int network_id; /* current local network, -1 when none */
+    bool remote;    /* the call came over RPC */
 };
 
 /* The context of L (never NULL for states made by engine_new_state). */

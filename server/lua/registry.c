@@ -121,10 +121,8 @@ void api_open_all(lua_State *L)
                     lua_pushcfunction(L, b->fn);
                 } else {
                     lua_pushlightuserdata(L, (void *)b);
-                    lua_pushcclosure(L,
-                                     b->context == API_CTX_IFACE ? iface_trampoline
-                                                                 : context_trampoline,
-                                     1);
+                    lua_pushcclosure(
+                        L, b->context == API_CTX_IFACE ? iface_trampoline : context_trampoline, 1);
                 }
                 lua_setfield(L, -2, b->name);
             }

@@ -40,10 +40,10 @@ struct api_table {
     size_t count;
 };
 
-#define API_TABLE(ns_, category_, array_)                                                      \
-    {                                                                                          \
-        .ns = (ns_), .category = (category_), .bindings = (array_),                           \
-        .count = sizeof(array_) / sizeof((array_)[0]),                                         \
+#define API_TABLE(ns_, category_, array_)                                                          \
+    {                                                                                              \
+        .ns = (ns_), .category = (category_), .bindings = (array_),                                \
+        .count = sizeof(array_) / sizeof((array_)[0]),                                             \
     }
 
 /* All tables, NULL-terminated (api_tables.c). */

@@ -185,9 +185,12 @@ static void test_qinq(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_vlan_tcp),         cmocka_unit_test(test_truncations),
-        cmocka_unit_test(test_ipv6_ext_headers), cmocka_unit_test(test_ipv4_fragment),
-        cmocka_unit_test(test_arp_and_other),    cmocka_unit_test(test_other_link_types),
+        cmocka_unit_test(test_vlan_tcp),
+        cmocka_unit_test(test_truncations),
+        cmocka_unit_test(test_ipv6_ext_headers),
+        cmocka_unit_test(test_ipv4_fragment),
+        cmocka_unit_test(test_arp_and_other),
+        cmocka_unit_test(test_other_link_types),
         cmocka_unit_test(test_qinq),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

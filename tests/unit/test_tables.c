@@ -22,15 +22,14 @@ static void test_flow_table_both_directions(void **state)
 {
     struct flow_table t;
     assert_int_equal(flow_table_init(&t, 1000), 0);
-    struct flow_key k = {.cli = ip("10.0.0.1"), .srv = ip("10.0.0.2"), .cli_port = 1234,
-                         .srv_port = 80, .proto = 6};
+    struct flow_key k = {
+        .cli = ip("10.0.0.1"), .srv = ip("10.0.0.2"), .cli_port = 1234, .srv_port = 80, .proto = 6};
     struct flow *f = flow_table_insert(&t, &k);
     assert_non_null(f);
     bool rev = true;
     assert_ptr_equal(flow_table_lookup(&t, &k, &rev), f);
     assert_false(rev);
-    struct flow_key r = {.cli = k.srv, .srv = k.cli, .cli_port = 80, .srv_port = 1234,
-                         .proto = 6};
+    struct flow_key r = {.cli = k.srv, .srv = k.cli, .cli_port = 80, .srv_port = 1234, .proto = 6};
     assert_ptr_equal(flow_table_lookup(&t, &r, &rev), f);
     assert_true(rev);
     /* Same endpoints, other protocol or VLAN or DNS id: another flow. */
@@ -64,8 +63,11 @@ static void test_flow_table_full(void **state)
     assert_int_equal(flow_table_init(&t, 16), 0);
     struct flow *made[16];
     for (int i = 0; i < 17; i++) {
-        struct flow_key k = {.cli = ip("10.0.0.1"), .srv = ip("10.0.0.2"),
-                             .cli_port = (uint16_t)(1000 + i), .srv_port = 80, .proto = 6};
+        struct flow_key k = {.cli = ip("10.0.0.1"),
+                             .srv = ip("10.0.0.2"),
+                             .cli_port = (uint16_t)(1000 + i),
+                             .srv_port = 80,
+                             .proto = 6};
         struct flow *f = flow_table_insert(&t, &k);
         if (i < 16) {
             assert_non_null(f);
@@ -143,8 +145,10 @@ static void test_ipaddr(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_flow_table_both_directions), cmocka_unit_test(test_flow_table_full),
-        cmocka_unit_test(test_host_table),                 cmocka_unit_test(test_cidr_and_netlist),
+        cmocka_unit_test(test_flow_table_both_directions),
+        cmocka_unit_test(test_flow_table_full),
+        cmocka_unit_test(test_host_table),
+        cmocka_unit_test(test_cidr_and_netlist),
         cmocka_unit_test(test_ipaddr),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
