@@ -1,13 +1,16 @@
 /* ntop-probe: command line, start-up, the run, and an orderly shutdown. */
+#define _GNU_SOURCE /* pthread_setname_np */
 #include "core/capture.h"
 #include "core/iface.h"
 #include "core/log.h"
 #include "core/probe.h"
 #include "lua/engine.h"
 #include "lua/registry.h"
+#include "rpc/rpc_server.h"
 
 #include <getopt.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +51,15 @@ static void usage(FILE *out)
         "                              print what it prints, then exit (non-zero on error)\n"
         "      --demo                  replay the bundled demo capture and print a summary\n"
         "\n"
+        "Remote API (gRPC):\n"
+        "      --rpc-listen ADDR       serve every Lua API function as the rpc\n"
+        "                              /ntop.v1.<Namespace>/<name> on ADDR: HOST:PORT,\n"
+        "                              [IPv6]:PORT or unix:PATH (port 0 picks one; repeat\n"
+        "                              for several addresses). The probe then serves until\n"
+        "                              SIGINT/SIGTERM, after --run-script too, and\n"
+        "                              --shutdown-when-done is ignored. No TLS or tokens\n"
+        "                              yet: listen on loopback or a unix socket only\n"
+        "\n"
         "Directories and logs:\n"
         "  -d, --data-dir DIR          data directory (default /var/lib/ntop-probe, or\n"
         "                              $TMPDIR/ntop-probe when that is not writable)\n"
@@ -73,6 +85,7 @@ enum {
     OPT_LIST_API,
     OPT_NDPI_GIVEUP,
     OPT_PCAP_PURGE,
+    OPT_RPC_LISTEN,
 };
 
 static const struct option long_options[] = {
@@ -91,6 +104,7 @@ static const struct option long_options[] = {
     {"list-api",              no_argument,       NULL, OPT_LIST_API          },
     {"ndpi-giveup-packets",   required_argument, NULL, OPT_NDPI_GIVEUP       },
     {"pcap-file-purge-flows", no_argument,       NULL, OPT_PCAP_PURGE        },
+    {"rpc-listen",            required_argument, NULL, OPT_RPC_LISTEN        },
     {"verbose",               no_argument,       NULL, 'v'                   },
     {"quiet",                 no_argument,       NULL, 'q'                   },
     {"version",               no_argument,       NULL, 'V'                   },
@@ -171,21 +185,75 @@ static char *join_args(int argc, char **argv)
     return s;
 }
 
-static void on_signal(int sig)
+/* --rpc-listen addresses, in order. */
+static const char *rpc_listen[RPC_MAX_LISTEN];
+static int num_rpc_listen;
+static bool shutdown_when_done_given; /* on the command line, not implied by --demo */
+
+/* SIGINT and SIGTERM are blocked in every thread and taken by one thread in sigwait(), so
+ * the shutdown request is ordinary code: set the flag, wake whoever waits for it. */
+static sigset_t stop_signals;
+static pthread_t signal_thread;
+static int signal_thread_quit;
+static pthread_mutex_t shutdown_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t shutdown_cond = PTHREAD_COND_INITIALIZER;
+
+static void request_shutdown(struct probe *p)
 {
-    (void)sig;
-    if (the_probe)
-        the_probe->shutdown_requested = 1;
-    /* Wake the main thread; pthread_cond_broadcast is not async-signal-safe, so the main
-     * thread also polls the flag (see wait_for_shutdown). */
+    pthread_mutex_lock(&shutdown_lock);
+    p->shutdown_requested = 1;
+    pthread_cond_broadcast(&shutdown_cond);
+    pthread_mutex_unlock(&shutdown_lock);
+    capture_notify();
+}
+
+static void *signal_main(void *arg)
+{
+    struct probe *p = arg;
+    for (;;) {
+        int sig;
+        if (sigwait(&stop_signals, &sig) != 0)
+            continue;
+        if (__atomic_load_n(&signal_thread_quit, __ATOMIC_ACQUIRE))
+            return NULL;
+        const char *name = sig == SIGINT ? "SIGINT" : "SIGTERM";
+        if (p->shutdown_requested) {
+            log_warning("%s again: exiting at once", name);
+            _exit(128 + sig);
+        }
+        log_normal("%s: shutting down", name);
+        request_shutdown(p);
+    }
+}
+
+/* Blocks the stop signals in this thread and every thread created after, and starts the
+ * thread that takes them. Call before any other thread starts. */
+static int signals_start(struct probe *p)
+{
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    if (pthread_create(&signal_thread, NULL, signal_main, p) != 0)
+        return -1;
+    pthread_setname_np(signal_thread, "signals");
+    return 0;
+}
+
+static void signals_stop(void)
+{
+    __atomic_store_n(&signal_thread_quit, 1, __ATOMIC_RELEASE);
+    pthread_kill(signal_thread, SIGTERM); /* blocked, so it reaches sigwait() */
+    pthread_join(signal_thread, NULL);
 }
 
 static void wait_for_shutdown(struct probe *p)
 {
-    while (!p->shutdown_requested) {
-        struct timespec ts = {0, 100 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
+    pthread_mutex_lock(&shutdown_lock);
+    while (!p->shutdown_requested)
+        pthread_cond_wait(&shutdown_cond, &shutdown_lock);
+    pthread_mutex_unlock(&shutdown_lock);
 }
 
 static int parse_options(struct probe *p, int argc, char **argv)
@@ -242,6 +310,7 @@ static int parse_options(struct probe *p, int argc, char **argv)
             break;
         case OPT_SHUTDOWN_WHEN_DONE:
             o->shutdown_when_done = true;
+            shutdown_when_done_given = true;
             break;
         case OPT_RUN_SCRIPT:
             o->run_script = optarg;
@@ -255,6 +324,18 @@ static int parse_options(struct probe *p, int argc, char **argv)
             break;
         case OPT_PCAP_PURGE:
             o->pcap_file_purge = true;
+            break;
+        case OPT_RPC_LISTEN:
+            if (num_rpc_listen >= RPC_MAX_LISTEN) {
+                fprintf(stderr, "ntop-probe: at most %d --rpc-listen addresses\n",
+                        RPC_MAX_LISTEN);
+                return -1;
+            }
+            if (*optarg == '\0') {
+                fprintf(stderr, "ntop-probe: --rpc-listen needs an address\n");
+                return -1;
+            }
+            rpc_listen[num_rpc_listen++] = optarg;
             break;
         case OPT_DEMO:
             demo = true;
@@ -340,15 +421,22 @@ int main(int argc, char **argv)
         log_set_level(LOG_INFO);
     else if (p->opt.verbosity > 1)
         log_set_level(LOG_DEBUG);
-    /* A script's output is the product of --run-script: keep the log to warnings. */
-    if (p->opt.run_script && p->opt.verbosity == 0)
+    /* A script's output is the product of --run-script: keep the log to warnings. A probe
+     * that serves RPC is a daemon, and its log says where it listens. */
+    bool serve = num_rpc_listen > 0;
+    if (p->opt.run_script && p->opt.verbosity == 0 && !serve)
         log_set_level(LOG_WARNING);
+    if (serve && shutdown_when_done_given)
+        log_warning("--shutdown-when-done is ignored with --rpc-listen: serving until "
+                    "SIGINT/SIGTERM");
 
-    struct sigaction sa = {.sa_handler = on_signal};
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    if (signals_start(p) != 0) {
+        log_error("cannot start the signal thread");
+        free(p->command_line);
+        return 1;
+    }
 
+    struct rpc_server *rpc = NULL;
     int rc = 0;
     for (int i = 0; i < p->opt.num_inputs; i++) {
         struct iface *ifc = iface_new(p, i, p->opt.inputs[i], false);
@@ -376,29 +464,44 @@ int main(int argc, char **argv)
                    ifc->is_file ? "capture file" : "live");
     }
 
-    bool has_live = false;
-    for (int i = 0; i < p->num_ifaces; i++)
-        has_live |= !p->ifaces[i]->is_file;
+    /* After the interfaces started: the interface array is fixed from here on, and
+     * interface-bound calls need the capture threads. */
+    if (serve) {
+        char err[512];
+        rpc = rpc_server_start(p, rpc_listen, num_rpc_listen, err, sizeof(err));
+        if (!rpc) {
+            log_error("rpc: %s", err);
+            rc = 1;
+            goto out;
+        }
+    }
 
-    if (p->opt.run_script || p->opt.shutdown_when_done) {
+    if (p->opt.run_script || (p->opt.shutdown_when_done && !serve)) {
         bool all_read = capture_wait_files_done(p);
         if (!all_read) {
             log_normal("interrupted before every capture file was read");
         }
-        if (p->opt.run_script && all_read)
+        if (p->opt.run_script && all_read) {
             rc = run_script(p) == 0 ? 0 : 1;
-        if (!p->opt.run_script && has_live && !p->opt.shutdown_when_done)
+            if (serve && !p->shutdown_requested)
+                log_normal("--run-script %s: %s; serving until SIGINT/SIGTERM",
+                           p->opt.run_script, rc == 0 ? "done" : "failed");
+        }
+        if (serve)
             wait_for_shutdown(p);
     } else {
         wait_for_shutdown(p);
     }
 
 out:
+    /* RPC first: its workers may be waiting on a capture thread. */
+    rpc_server_stop(rpc);
     for (int i = 0; i < p->num_ifaces; i++)
         capture_stop(p->ifaces[i]);
     for (int i = 0; i < p->num_ifaces; i++)
         iface_free(p->ifaces[i]);
     free(p->command_line);
+    signals_stop();
     log_normal("ntop-probe stopped");
     return rc;
 }

@@ -107,7 +107,9 @@ static struct host *host_get(struct iface *ifc, const struct ipaddr *ip, uint16_
     if (!h) {
         h = host_table_insert(&ifc->hosts, ip, vlan);
         if (!h) {
-            ifc->hosts.dropped_full++;
+            if (ifc->hosts.dropped_full++ == 0)
+                log_warning("%s: host table full (%u hosts): new hosts are not tracked; raise -x",
+                            ifc->name, ifc->hosts.max_entries);
             return NULL;
         }
         int net = -1;
@@ -419,8 +421,10 @@ static void host_add_flow_role(struct host *h, bool client)
     }
 }
 
-static struct flow *flow_get(struct iface *ifc, const struct pkt *p, bool *src_is_client)
+static struct flow *flow_get(struct iface *ifc, const struct pkt *p, bool *src_is_client,
+                             bool *is_new)
 {
+    *is_new = false;
     struct flow_key k = {.cli = p->src,
                          .srv = p->dst,
                          .vlan = p->vlan_id,
@@ -441,10 +445,13 @@ static struct flow *flow_get(struct iface *ifc, const struct pkt *p, bool *src_i
     f = flow_table_insert(&ifc->flows, &k);
     ifc->c.new_flows++;
     if (!f) {
-        ifc->flows.dropped_full++;
+        if (ifc->flows.dropped_full++ == 0)
+            log_warning("%s: flow table full (%u flows): new flows are not tracked; raise -X",
+                        ifc->name, ifc->flows.max_entries);
         return NULL;
     }
     *src_is_client = true;
+    *is_new = true;
     f->first_seen_us = p->ts_us;
     f->cli_host = host_get(ifc, &k.cli, k.vlan, p->src_mac, p->ts_us);
     f->srv_host = host_get(ifc, &k.srv, k.vlan, p->dst_mac, p->ts_us);
@@ -506,20 +513,34 @@ static void move_traffic(struct host *from_sender, struct host *from_receiver,
 static void account_networks(struct iface *ifc, const struct host *src, const struct host *dst,
                              int64_t bytes, int64_t pkts);
 
-/* Performs a requested swap on the first packet from the server side. Like ntopng, the
- * counters are not swapped: what was counted client-to-server stays there and is now booked
- * as sent by the new client. */
-static void flow_swap(struct iface *ifc, struct flow *f)
+/* Takes back traffic booked from old_sender to old_receiver and books it the other way. */
+static void rebook_reversed(struct iface *ifc, struct host *old_sender, struct host *old_receiver,
+                            const struct flow_dir *d, enum l4_slot slot)
+{
+    move_traffic(old_sender, old_receiver, old_receiver, old_sender, d, slot);
+    if (ifc->probe->local_nets.count) {
+        int64_t b = (int64_t)d->bytes, n = (int64_t)d->packets;
+        account_networks(ifc, old_sender, old_receiver, -b, -n);
+        account_networks(ifc, old_receiver, old_sender, b, n);
+    }
+}
+
+/* Asks for a role swap, performed on the flow's next packet. Hosts and networks are booked
+ * with the roles to come from now on (ntopng's "actual peers"), so what was booked with the
+ * old roles is booked again: client-to-server traffic as sent by the future client. */
+static void flow_request_swap(struct iface *ifc, struct flow *f)
 {
     enum l4_slot slot = l4_slot_of(f->key.proto);
-    /* Hosts and networks were booked per packet; rebook the first side's packets the ntopng
-     * way: as sent by the new client. */
-    move_traffic(f->cli_host, f->srv_host, f->srv_host, f->cli_host, &f->c2s, slot);
-    if (ifc->probe->local_nets.count) {
-        int64_t b = (int64_t)f->c2s.bytes, n = (int64_t)f->c2s.packets;
-        account_networks(ifc, f->cli_host, f->srv_host, -b, -n);
-        account_networks(ifc, f->srv_host, f->cli_host, b, n);
-    }
+    rebook_reversed(ifc, f->cli_host, f->srv_host, &f->c2s, slot);
+    rebook_reversed(ifc, f->srv_host, f->cli_host, &f->s2c, slot);
+    f->swap_requested = true;
+}
+
+/* Exchanges the roles of a flow. Like ntopng, the counters are not exchanged: what was
+ * counted client-to-server stays there and now counts as sent by the new client, which is
+ * how the hosts were booked since the swap was requested. */
+static void flow_swap(struct iface *ifc, struct flow *f)
+{
     struct flow_key r = f->key;
     r.cli = f->key.srv;
     r.srv = f->key.cli;
@@ -591,13 +612,19 @@ static void process_ip(struct iface *ifc, const struct pkt *p)
     if (!p->first_fragment)
         return; /* a later fragment has no ports: interface counters only, as in ntopng */
 
-    bool src_is_client;
-    struct flow *f = flow_get(ifc, p, &src_is_client);
+    bool src_is_client, is_new;
+    struct flow *f = flow_get(ifc, p, &src_is_client, &is_new);
     if (!f)
         return;
-    if (f->swap_requested && !src_is_client) {
+    if (f->swap_requested && !is_new) {
+        /* ntopng performs a requested swap on the next packet, either side. */
         flow_swap(ifc, f);
-        src_is_client = true;
+        src_is_client = !src_is_client;
+    } else if (p->l4_proto == 6 && !src_is_client && !f->swapped &&
+               (p->tcp_flags & (TH_SYN | TH_ACK)) == TH_SYN &&
+               (f->c2s.tcp_flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK)) {
+        /* The SYN+ACK came first (reordered capture): the SYN's sender is the client. */
+        flow_request_swap(ifc, f);
     }
 
     struct flow_dir *d = src_is_client ? &f->c2s : &f->s2c;
@@ -621,8 +648,11 @@ static void process_ip(struct iface *ifc, const struct pkt *p)
     }
     f->last_seen_us = p->ts_us;
 
-    struct host *src = src_is_client ? f->cli_host : f->srv_host;
-    struct host *dst = src_is_client ? f->srv_host : f->cli_host;
+    /* While a swap is pending (the first packet), ntopng books hosts with the roles to come
+     * ("actual peers"): a one-packet flow that never swaps stays booked that way. */
+    bool book_as_client = f->swap_requested ? !src_is_client : src_is_client;
+    struct host *src = book_as_client ? f->cli_host : f->srv_host;
+    struct host *dst = book_as_client ? f->srv_host : f->cli_host;
     if (src) {
         add_traffic(&src->total, true, bytes);
         add_traffic(&src->l4[slot], true, bytes);

@@ -25,9 +25,6 @@ bool probe_is_local(const struct probe *p, const struct ipaddr *a, int *net_id)
         if (a->b[12] == 127)
             return true;
     } else {
-        static const uint8_t loopback6[16] = {[15] = 1};
-        if (memcmp(a->b, loopback6, 16) == 0)
-            return true;
         if (a->b[0] == 0xfe && (a->b[1] & 0xc0) == 0x80) /* fe80::/10 */
             return true;
     }

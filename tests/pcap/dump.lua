@@ -5,9 +5,9 @@
 --   ntop-probe -i FILE [-m NETS] --shutdown-when-done --run-script tests/pcap/dump.lua
 --
 -- Read by tests/pcap/oracle_check.py. Only the keys the oracles compare are copied, so the
--- document stays small on large captures. A binding that is missing from this build is
--- reported under "missing" instead of failing the script, so the interface checks can
--- still run while the host/flow bindings are being written.
+-- document stays small on large captures (synflood.pcap: 37,669 flows, two pages). A
+-- binding missing from the build is reported under "missing" instead of failing the
+-- script, so the interface checks still run.
 --
 
 local json = require "dkjson"
@@ -29,7 +29,9 @@ out.stats = pick(s.stats or {}, {"packets", "bytes", "flows", "hosts", "local_ho
 
 -- hosts ----------------------------------------------------------------------------------
 local HOST_KEYS = {"ip", "vlan", "bytes.sent", "bytes.rcvd", "packets.sent", "packets.rcvd",
-                   "localhost", "is_broadcast", "is_multicast"}
+                   "localhost", "is_broadcast", "is_multicast",
+                   "tcp.bytes.sent", "tcp.bytes.rcvd", "tcp.packets.sent", "tcp.packets.rcvd",
+                   "udp.bytes.sent", "udp.bytes.rcvd", "udp.packets.sent", "udp.packets.rcvd"}
 
 if type(interface.getHostsInfo) == "function" then
    local hosts = {}
@@ -61,7 +63,7 @@ if type(interface.getFlowsInfo) == "function" then
    local skip, page = 0, 32768  -- ntopng caps a page at CONST_MAX_NUM_HITS
    while true do
       local r = interface.getFlowsInfo(nil, {maxHits = page, toSkip = skip,
-                                                  detailedResults = true})
+                                             detailedResults = true})
       local n = 0
       for _, f in pairs((r and r.flows) or {}) do
          flows[#flows + 1] = pick(f, FLOW_KEYS)

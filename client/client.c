@@ -1,0 +1,424 @@
+/* The client: a gRPC channel per target and the raw unary call, with reconnection. */
+#include "client_internal.h"
+
+#include <grpc/byte_buffer.h>
+#include <grpc/byte_buffer_reader.h>
+#include <grpc/grpc.h>
+#include <grpc/grpc_security.h>
+#include <grpc/support/time.h>
+
+#include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct ntop_client {
+    grpc_channel *channel;
+    struct ntop_client_options opts;
+    char *target;
+};
+
+/* ---- errors and names ---- */
+
+const char *ntop_strerror(int err)
+{
+    switch (err) {
+#define NTOP_STRERROR_CASE(name, value, msg)                                                       \
+    case NTOP_##name:                                                                              \
+        return msg;
+        NTOP_ERRNO_MAP(NTOP_STRERROR_CASE)
+#undef NTOP_STRERROR_CASE
+    case 0:
+        return "success";
+    default:
+        return "unknown error";
+    }
+}
+
+const char *ntop_status_name(int status)
+{
+    static const char *const names[] = {
+        "OK",        "CANCELLED",         "UNKNOWN",          "INVALID_ARGUMENT",
+        "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",   "PERMISSION_DENIED",
+        "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
+        "UNIMPLEMENTED", "INTERNAL",      "UNAVAILABLE",      "DATA_LOSS",
+        "UNAUTHENTICATED",
+    };
+    if (status < 0 || (size_t)status >= sizeof(names) / sizeof(names[0]))
+        return "UNKNOWN_STATUS";
+    return names[status];
+}
+
+/* ---- options and construction ---- */
+
+void ntop_client_options_init(struct ntop_client_options *opts)
+{
+    *opts = (struct ntop_client_options){
+        .deadline_ms = 30000,
+        .connect_timeout_ms = 5000,
+        .retries = 1,
+        .max_request_bytes = 4u << 20,
+        .max_reply_bytes = 64u << 20,
+        .max_depth = 64,
+        .max_elements = 4u << 20,
+    };
+}
+
+const struct ntop_client_options *ntop_client_options(const struct ntop_client *c)
+{
+    return &c->opts;
+}
+
+struct wire_limits ntop_client_limits(const struct ntop_client *c)
+{
+    return (struct wire_limits){.max_depth = c->opts.max_depth,
+                                .max_elements = c->opts.max_elements};
+}
+
+/* "host" -> "host:5741", "::1" -> "[::1]:5741"; URIs and "host:port" unchanged. NULL when the
+ * target is empty or its port is not a number. */
+static char *normalize_target(const char *t)
+{
+    size_t len = strlen(t);
+    if (len == 0)
+        return NULL;
+    if (strncmp(t, "unix:", 5) == 0 || strncmp(t, "unix-abstract:", 14) == 0 ||
+        strncmp(t, "ipv4:", 5) == 0 || strncmp(t, "ipv6:", 5) == 0 ||
+        strncmp(t, "dns:", 4) == 0 || strstr(t, "://"))
+        return ntop_strndup(t, len);
+    const char *port = NULL;
+    int add_port = 0, brackets = 0;
+    if (t[0] == '[') {
+        const char *end = strchr(t, ']');
+        if (!end || end == t + 1 || (end[1] && end[1] != ':'))
+            return NULL;
+        port = end[1] ? end + 2 : NULL;
+        add_port = !port;
+    } else {
+        const char *colon = strchr(t, ':');
+        if (!colon) {
+            add_port = 1;
+        } else if (strchr(colon + 1, ':')) {
+            brackets = add_port = 1; /* a bare IPv6 address */
+        } else {
+            if (colon == t)
+                return NULL;
+            port = colon + 1;
+        }
+    }
+    if (port) {
+        if (!*port || strlen(port) > 5)
+            return NULL;
+        for (const char *p = port; *p; p++)
+            if (!isdigit((unsigned char)*p))
+                return NULL;
+        if (atoi(port) > 65535)
+            return NULL;
+    }
+    char *out = malloc(len + 16);
+    if (out && add_port)
+        snprintf(out, len + 16, "%s%s%s:%d", brackets ? "[" : "", t, brackets ? "]" : "",
+                 NTOP_CLIENT_DEFAULT_PORT);
+    else if (out)
+        memcpy(out, t, len + 1);
+    return out;
+}
+
+static int clamp_int(int64_t v)
+{
+    return v > INT_MAX ? INT_MAX : v < 0 ? 0 : (int)v;
+}
+
+static int clamp_size(size_t v)
+{
+    return v > INT_MAX ? INT_MAX : (int)v;
+}
+
+int ntop_client_new(const char *target, const struct ntop_client_options *opts,
+                    struct ntop_client **out)
+{
+    *out = NULL;
+    if (!target)
+        return NTOP_EINVAL;
+    struct ntop_client *c = calloc(1, sizeof(*c));
+    if (!c)
+        return NTOP_ENOMEM;
+    if (opts)
+        c->opts = *opts;
+    else
+        ntop_client_options_init(&c->opts);
+    if (c->opts.retries < 0 || c->opts.max_depth == 0 || c->opts.max_elements == 0 ||
+        c->opts.max_request_bytes == 0 || c->opts.max_reply_bytes == 0) {
+        free(c);
+        return NTOP_EINVAL;
+    }
+    if (!(c->target = normalize_target(target))) {
+        free(c);
+        return NTOP_EINVAL;
+    }
+    int64_t connect_ms = c->opts.connect_timeout_ms > 100 ? c->opts.connect_timeout_ms : 100;
+    grpc_arg args[] = {
+        {GRPC_ARG_INTEGER, GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH,
+         {.integer = clamp_size(c->opts.max_reply_bytes)}},
+        {GRPC_ARG_INTEGER, GRPC_ARG_MAX_SEND_MESSAGE_LENGTH,
+         {.integer = clamp_size(c->opts.max_request_bytes)}},
+        /* Reconnect quickly after a probe restart, and never wait longer for a TCP connection
+         * than a call would wait for it. */
+        {GRPC_ARG_INTEGER, GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, {.integer = 100}},
+        {GRPC_ARG_INTEGER, GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, {.integer = 2000}},
+        {GRPC_ARG_INTEGER, GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, {.integer = clamp_int(connect_ms)}},
+    };
+    grpc_channel_args chargs = {sizeof(args) / sizeof(args[0]), args};
+    grpc_init();
+    grpc_channel_credentials *creds = grpc_insecure_credentials_create();
+    c->channel = creds ? grpc_channel_create(c->target, creds, &chargs) : NULL;
+    if (creds)
+        grpc_channel_credentials_release(creds);
+    if (!c->channel) {
+        free(c->target);
+        free(c);
+        grpc_shutdown();
+        return NTOP_ENOMEM;
+    }
+    *out = c;
+    return 0;
+}
+
+void ntop_client_free(struct ntop_client *c)
+{
+    if (!c)
+        return;
+    grpc_channel_destroy(c->channel);
+    free(c->target);
+    free(c);
+    grpc_shutdown();
+}
+
+const char *ntop_client_target(const struct ntop_client *c)
+{
+    return c->target;
+}
+
+/* ---- connection ---- */
+
+static gpr_timespec after_ms(int64_t ms)
+{
+    return gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC), gpr_time_from_millis(ms, GPR_TIMESPAN));
+}
+
+static void cq_destroy(grpc_completion_queue *cq)
+{
+    grpc_completion_queue_shutdown(cq);
+    while (grpc_completion_queue_next(cq, gpr_inf_future(GPR_CLOCK_REALTIME), NULL).type !=
+           GRPC_QUEUE_SHUTDOWN)
+        ;
+    grpc_completion_queue_destroy(cq);
+}
+
+/* Waits until the channel is READY (0), a connection attempt failed (NTOP_EUNREACHABLE) or
+ * the deadline passed (NTOP_ETIMEDOUT). A channel backing off after failures tries again at
+ * once: the probe may be back. */
+static int wait_ready(struct ntop_client *c, gpr_timespec deadline)
+{
+    grpc_connectivity_state st = grpc_channel_check_connectivity_state(c->channel, 1);
+    if (st == GRPC_CHANNEL_READY)
+        return 0;
+    if (st == GRPC_CHANNEL_TRANSIENT_FAILURE)
+        grpc_channel_reset_connect_backoff(c->channel);
+    grpc_completion_queue *cq = grpc_completion_queue_create_for_next(NULL);
+    int attempted = 0, rc;
+    for (;;) {
+        if (st == GRPC_CHANNEL_READY) {
+            rc = 0;
+            break;
+        }
+        if (st == GRPC_CHANNEL_SHUTDOWN || (st == GRPC_CHANNEL_TRANSIENT_FAILURE && attempted)) {
+            rc = NTOP_EUNREACHABLE;
+            break;
+        }
+        if (st == GRPC_CHANNEL_CONNECTING)
+            attempted = 1;
+        grpc_channel_watch_connectivity_state(c->channel, st, deadline, cq, NULL);
+        grpc_event ev = grpc_completion_queue_next(cq, gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
+        if (!ev.success) { /* the deadline passed with no change */
+            rc = st == GRPC_CHANNEL_TRANSIENT_FAILURE ? NTOP_EUNREACHABLE : NTOP_ETIMEDOUT;
+            break;
+        }
+        st = grpc_channel_check_connectivity_state(c->channel, 1);
+    }
+    cq_destroy(cq);
+    return rc;
+}
+
+/* ---- the call ---- */
+
+static char *slice_strdup(grpc_slice s)
+{
+    return ntop_strndup((const char *)GRPC_SLICE_START_PTR(s), GRPC_SLICE_LENGTH(s));
+}
+
+/* One attempt: returns the status; *reply or *message as ntop_client_call_raw. */
+static int attempt(struct ntop_client *c, const char *path, const void *req, size_t req_len,
+                   gpr_timespec deadline, uint8_t **reply, size_t *reply_len, char **message)
+{
+    grpc_completion_queue *cq = grpc_completion_queue_create_for_next(NULL);
+    grpc_slice method = grpc_slice_from_copied_string(path);
+    grpc_call *call = grpc_channel_create_call(c->channel, NULL, GRPC_PROPAGATE_DEFAULTS, cq,
+                                               method, NULL, deadline, NULL);
+    grpc_slice_unref(method);
+    grpc_slice body = grpc_slice_from_copied_buffer(req, req_len);
+    grpc_byte_buffer *send = grpc_raw_byte_buffer_create(&body, 1);
+    grpc_slice_unref(body);
+
+    grpc_metadata_array initial, trailing;
+    grpc_metadata_array_init(&initial);
+    grpc_metadata_array_init(&trailing);
+    grpc_byte_buffer *recv = NULL;
+    grpc_status_code status = GRPC_STATUS_UNKNOWN;
+    grpc_slice details = grpc_empty_slice();
+    grpc_op ops[6];
+    memset(ops, 0, sizeof(ops));
+    ops[0].op = GRPC_OP_SEND_INITIAL_METADATA;
+    ops[1].op = GRPC_OP_SEND_MESSAGE;
+    ops[1].data.send_message.send_message = send;
+    ops[2].op = GRPC_OP_SEND_CLOSE_FROM_CLIENT;
+    ops[3].op = GRPC_OP_RECV_INITIAL_METADATA;
+    ops[3].data.recv_initial_metadata.recv_initial_metadata = &initial;
+    ops[4].op = GRPC_OP_RECV_MESSAGE;
+    ops[4].data.recv_message.recv_message = &recv;
+    ops[5].op = GRPC_OP_RECV_STATUS_ON_CLIENT;
+    ops[5].data.recv_status_on_client.trailing_metadata = &trailing;
+    ops[5].data.recv_status_on_client.status = &status;
+    ops[5].data.recv_status_on_client.status_details = &details;
+
+    int rc;
+    grpc_call_error err = grpc_call_start_batch(call, ops, 6, (void *)1, NULL);
+    if (err != GRPC_CALL_OK) {
+        rc = NTOP_STATUS_INTERNAL;
+        *message = ntop_strndup(grpc_call_error_to_string(err),
+                                strlen(grpc_call_error_to_string(err)));
+    } else {
+        grpc_completion_queue_next(cq, gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
+        rc = (int)status;
+        if (status != GRPC_STATUS_OK) {
+            *message = slice_strdup(details);
+        } else if (!recv) {
+            rc = NTOP_STATUS_INTERNAL;
+            *message = ntop_strndup("the probe answered without a reply message", 42);
+        } else {
+            grpc_byte_buffer_reader rd;
+            grpc_slice all = grpc_empty_slice();
+            if (grpc_byte_buffer_reader_init(&rd, recv)) {
+                all = grpc_byte_buffer_reader_readall(&rd);
+                grpc_byte_buffer_reader_destroy(&rd);
+            }
+            *reply_len = GRPC_SLICE_LENGTH(all);
+            *reply = *reply_len ? malloc(*reply_len) : NULL;
+            if (*reply)
+                memcpy(*reply, GRPC_SLICE_START_PTR(all), *reply_len);
+            else if (*reply_len)
+                rc = NTOP_STATUS_RESOURCE_EXHAUSTED;
+            grpc_slice_unref(all);
+        }
+    }
+    if (rc != NTOP_STATUS_OK && !*message)
+        *message = ntop_strndup("out of memory", 13);
+    if (recv)
+        grpc_byte_buffer_destroy(recv);
+    grpc_byte_buffer_destroy(send);
+    grpc_slice_unref(details);
+    grpc_metadata_array_destroy(&initial);
+    grpc_metadata_array_destroy(&trailing);
+    grpc_call_unref(call);
+    cq_destroy(cq);
+    return rc;
+}
+
+static gpr_timespec earlier(gpr_timespec a, gpr_timespec b)
+{
+    return gpr_time_cmp(a, b) < 0 ? a : b;
+}
+
+int ntop_client_wait_ready_reason(struct ntop_client *c, int64_t timeout_ms, char *reason,
+                                  size_t reason_len)
+{
+    int rc = wait_ready(c, after_ms(timeout_ms > 0 ? timeout_ms : 0));
+    if (rc == NTOP_EUNREACHABLE && reason) {
+        /* The channel fails a call at once, without sending anything, while it cannot connect:
+         * its status carries gRPC's reason. The standard health check, empty request: should
+         * the probe be up by now, it answers (OK or UNIMPLEMENTED) and is reachable. */
+        uint8_t *reply = NULL;
+        size_t reply_len = 0;
+        char *msg = NULL;
+        int st = attempt(c, "/grpc.health.v1.Health/Check", "", 0,
+                         after_ms(timeout_ms > 0 ? timeout_ms : 1), &reply, &reply_len, &msg);
+        if (st != NTOP_STATUS_UNAVAILABLE && st != NTOP_STATUS_DEADLINE_EXCEEDED)
+            rc = 0;
+        else
+            snprintf(reason, reason_len, "%s", msg && *msg ? msg : "connection failed");
+        free(reply);
+        free(msg);
+    } else if (rc == NTOP_ETIMEDOUT && reason) {
+        snprintf(reason, reason_len, "no connection within %lld ms", (long long)timeout_ms);
+    }
+    return rc;
+}
+
+int ntop_client_wait_ready(struct ntop_client *c, int64_t timeout_ms)
+{
+    return ntop_client_wait_ready_reason(c, timeout_ms, NULL, 0);
+}
+
+/* Replaces *message with "fmt: *message". */
+static void prefix_message(char **message, const char *target, const char *what)
+{
+    const char *m = *message && **message ? *message : "no details";
+    size_t n = strlen(target) + strlen(what) + strlen(m) + 16;
+    char *p = malloc(n);
+    if (!p)
+        return;
+    snprintf(p, n, "probe %s %s: %s", target, what, m);
+    free(*message);
+    *message = p;
+}
+
+int ntop_client_call_raw(struct ntop_client *c, const char *path, const void *req,
+                         size_t req_len, uint8_t **reply, size_t *reply_len, char **message)
+{
+    *reply = NULL;
+    *reply_len = 0;
+    *message = NULL;
+    const gpr_timespec deadline = c->opts.deadline_ms > 0 ? after_ms(c->opts.deadline_ms)
+                                                          : gpr_inf_future(GPR_CLOCK_MONOTONIC);
+    int status = NTOP_STATUS_UNAVAILABLE;
+    for (int tries = 0;; tries++) {
+        gpr_timespec connect_by = earlier(after_ms(c->opts.connect_timeout_ms), deadline);
+        int ready = wait_ready(c, connect_by);
+        if (ready == NTOP_ETIMEDOUT) {
+            char buf[160];
+            snprintf(buf, sizeof(buf), "probe %s unreachable: no connection within %lld ms",
+                     c->target, (long long)c->opts.connect_timeout_ms);
+            *message = ntop_strndup(buf, strlen(buf));
+            return NTOP_STATUS_UNAVAILABLE;
+        }
+        /* When the connection failed, one fail-fast attempt brings gRPC's reason (refused,
+         * unknown host) without waiting. */
+        status = attempt(c, path, req, req_len, ready == 0 ? deadline : connect_by, reply,
+                         reply_len, message);
+        if (ready != 0 && status == NTOP_STATUS_DEADLINE_EXCEEDED) {
+            free(*message);
+            *message = ntop_strndup("connection failed", 17);
+            status = NTOP_STATUS_UNAVAILABLE;
+        }
+        if (status != NTOP_STATUS_UNAVAILABLE || ready != 0 || tries >= c->opts.retries)
+            break;
+        free(*message); /* the connection dropped (probe restarted): once more */
+        *message = NULL;
+    }
+    if (status == NTOP_STATUS_UNAVAILABLE)
+        prefix_message(message, c->target, "unreachable");
+    else if (status == NTOP_STATUS_DEADLINE_EXCEEDED)
+        prefix_message(message, c->target, "did not answer in time");
+    return status;
+}

@@ -1,0 +1,509 @@
+/* The gRPC server: life cycle, the completion-queue thread, the per-call state machine and
+ * the worker pool. See rpc_server.h.
+ *
+ * A call (struct rpc_call) goes through:
+ *   accept   grpc_server_request_call(tag NEW), RPC_PENDING_ACCEPT of them outstanding
+ *   NEW      request the next call; start RECV_CLOSE_ON_SERVER (tag CLOSE: tells us when
+ *            the client cancels or the deadline passes) and RECV_MESSAGE (tag RECV)
+ *   RECV     queue the call for a worker (or answer at once when the queue is full)
+ *   worker   rpc_dispatch(); one batch SEND_INITIAL_METADATA + SEND_MESSAGE +
+ *            SEND_STATUS_FROM_SERVER (tag SEND), started from the worker thread
+ *   SEND, CLOSE   drop their reference
+ * Every outstanding batch, the queue and the worker hold one reference each; the last one
+ * frees the call. Only the CQ thread starts receive batches; only the worker (or the CQ
+ * thread when no worker got the call) starts the one send batch: gRPC's rule that sends
+ * and receives are each started by one thread at a time holds without a lock. */
+#define _GNU_SOURCE /* pthread_setname_np */
+#include "rpc_server.h"
+
+#include "../core/log.h"
+#include "rpc_dispatch.h"
+#include "rpc_listen.h"
+
+#include <grpc/byte_buffer.h>
+#include <grpc/byte_buffer_reader.h>
+#include <grpc/grpc.h>
+#include <grpc/grpc_security.h>
+#include <grpc/slice.h>
+#include <grpc/support/time.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum tag_kind { TAG_NEW, TAG_RECV, TAG_CLOSE, TAG_SEND };
+
+struct rpc_call;
+
+struct call_tag {
+    struct rpc_call *call;
+    enum tag_kind kind;
+};
+
+struct rpc_call {
+    struct rpc_server *srv;
+    grpc_call *call;
+    grpc_call_details details;
+    grpc_metadata_array request_md;
+    grpc_byte_buffer *request;  /* RECV_MESSAGE; NULL when the client sent none */
+    grpc_byte_buffer *response; /* SEND_MESSAGE, kept until SEND completes */
+    int close_cancelled;        /* RECV_CLOSE_ON_SERVER's answer (CQ thread) */
+    atomic_int cancelled;       /* the same, for workers */
+    atomic_int refs;
+    struct call_tag t_new, t_recv, t_close, t_send;
+    struct rpc_call *next; /* worker queue */
+};
+
+struct worker_slot {
+    struct rpc_server *srv;
+    struct rpc_worker *w;
+    pthread_t thread;
+    bool started;
+};
+
+struct rpc_server {
+    grpc_server *server;
+    grpc_completion_queue *cq;
+    pthread_t cq_thread;
+    bool cq_started;
+    char shutdown_tag; /* its address tags grpc_server_shutdown_and_notify */
+    atomic_int stopping;
+    atomic_int live_calls;
+
+    pthread_mutex_t lock; /* queue, queued, workers_stop */
+    pthread_cond_t cond;
+    struct rpc_call *head, *tail;
+    int queued;
+    bool workers_stop;
+    struct worker_slot workers[RPC_WORKERS];
+};
+
+/* ---- calls ---- */
+
+static void call_unref(struct rpc_call *c)
+{
+    if (atomic_fetch_sub(&c->refs, 1) != 1)
+        return;
+    struct rpc_server *s = c->srv;
+    if (c->call)
+        grpc_call_unref(c->call);
+    grpc_call_details_destroy(&c->details);
+    grpc_metadata_array_destroy(&c->request_md);
+    if (c->request)
+        grpc_byte_buffer_destroy(c->request);
+    if (c->response)
+        grpc_byte_buffer_destroy(c->response);
+    free(c);
+    atomic_fetch_sub(&s->live_calls, 1);
+}
+
+/* Starts a batch that holds its own reference until its tag comes back. */
+static bool start_batch(struct rpc_call *c, const grpc_op *ops, size_t n, struct call_tag *tag)
+{
+    atomic_fetch_add(&c->refs, 1);
+    grpc_call_error e = grpc_call_start_batch(c->call, ops, n, tag, NULL);
+    if (e != GRPC_CALL_OK) {
+        log_warning("rpc: cannot start a batch: %s", grpc_call_error_to_string(e));
+        call_unref(c); /* never the last reference: the caller holds one */
+        return false;
+    }
+    return true;
+}
+
+static void request_call(struct rpc_server *s)
+{
+    struct rpc_call *c = calloc(1, sizeof(*c));
+    if (!c) {
+        log_error("rpc: out of memory: one fewer call slot");
+        return;
+    }
+    c->srv = s;
+    grpc_call_details_init(&c->details);
+    grpc_metadata_array_init(&c->request_md);
+    c->t_new = (struct call_tag){c, TAG_NEW};
+    c->t_recv = (struct call_tag){c, TAG_RECV};
+    c->t_close = (struct call_tag){c, TAG_CLOSE};
+    c->t_send = (struct call_tag){c, TAG_SEND};
+    atomic_init(&c->refs, 1);
+    atomic_init(&c->cancelled, 0);
+    atomic_fetch_add(&s->live_calls, 1);
+    grpc_call_error e = grpc_server_request_call(s->server, &c->call, &c->details, &c->request_md,
+                                                 s->cq, s->cq, &c->t_new);
+    if (e != GRPC_CALL_OK) {
+        log_error("rpc: cannot accept calls: %s", grpc_call_error_to_string(e));
+        call_unref(c);
+    }
+}
+
+/* The reply: initial metadata, the message when OK, the status. Takes r->body. */
+static void send_result(struct rpc_call *c, struct rpc_result *r)
+{
+    grpc_op ops[3];
+    size_t n = 0;
+    memset(ops, 0, sizeof(ops));
+    ops[n++].op = GRPC_OP_SEND_INITIAL_METADATA;
+    if (r->status == RPC_STATUS_OK) {
+        grpc_slice body = grpc_slice_new(r->body, r->body_len, free);
+        r->body = NULL;
+        c->response = grpc_raw_byte_buffer_create(&body, 1);
+        grpc_slice_unref(body);
+        ops[n].op = GRPC_OP_SEND_MESSAGE;
+        ops[n++].data.send_message.send_message = c->response;
+    }
+    grpc_slice details = grpc_empty_slice();
+    if (r->message) {
+        size_t len = strlen(r->message);
+        details = grpc_slice_from_copied_buffer(
+            r->message, len < RPC_MAX_STATUS_MSG ? len : RPC_MAX_STATUS_MSG - 1);
+    }
+    ops[n].op = GRPC_OP_SEND_STATUS_FROM_SERVER;
+    ops[n].data.send_status_from_server.status = (grpc_status_code)r->status;
+    ops[n++].data.send_status_from_server.status_details = r->message ? &details : NULL;
+    start_batch(c, ops, n, &c->t_send);
+    grpc_slice_unref(details); /* not retained past start_batch */
+}
+
+static void send_status(struct rpc_call *c, enum rpc_status status, const char *message)
+{
+    struct rpc_result r = {.status = status, .message = (char *)message};
+    send_result(c, &r);
+}
+
+/* ---- workers ---- */
+
+static bool deadline_passed(const struct rpc_call *c)
+{
+    gpr_timespec d = c->details.deadline;
+    if (d.clock_type == GPR_TIMESPAN)
+        return false;
+    return gpr_time_cmp(d, gpr_now(d.clock_type)) < 0;
+}
+
+static void process(struct rpc_worker *w, struct rpc_call *c)
+{
+    /* A call the client gave up on is not run; gRPC has already told the client. */
+    if (atomic_load(&c->cancelled) || deadline_passed(c))
+        return;
+    char method[256];
+    size_t mlen = GRPC_SLICE_LENGTH(c->details.method);
+    if (mlen >= sizeof(method))
+        mlen = sizeof(method) - 1;
+    memcpy(method, GRPC_SLICE_START_PTR(c->details.method), mlen);
+    method[mlen] = '\0';
+
+    grpc_byte_buffer_reader reader;
+    if (!grpc_byte_buffer_reader_init(&reader, c->request)) {
+        send_status(c, RPC_STATUS_INTERNAL, "cannot read the request (compression?)");
+        return;
+    }
+    grpc_slice body = grpc_byte_buffer_reader_readall(&reader);
+    grpc_byte_buffer_reader_destroy(&reader);
+    grpc_byte_buffer_destroy(c->request);
+    c->request = NULL;
+
+    struct rpc_result r;
+    rpc_dispatch(w, method, GRPC_SLICE_START_PTR(body), GRPC_SLICE_LENGTH(body), &r);
+    grpc_slice_unref(body);
+    send_result(c, &r);
+    rpc_result_free(&r);
+}
+
+static void *worker_main(void *arg)
+{
+    struct worker_slot *ws = arg;
+    struct rpc_server *s = ws->srv;
+    for (;;) {
+        pthread_mutex_lock(&s->lock);
+        while (!s->head && !s->workers_stop)
+            pthread_cond_wait(&s->cond, &s->lock);
+        struct rpc_call *c = s->head;
+        if (c) {
+            s->head = c->next;
+            if (!s->head)
+                s->tail = NULL;
+            s->queued--;
+        }
+        bool stop = s->workers_stop;
+        pthread_mutex_unlock(&s->lock);
+        if (!c)
+            return NULL;
+        /* Stopping: grpc_server_cancel_all_calls has cancelled the queued calls. */
+        if (!stop)
+            process(ws->w, c);
+        call_unref(c);
+    }
+}
+
+/* The RECV reference moves to the queue; without room, the call is answered at once. */
+static void enqueue(struct rpc_server *s, struct rpc_call *c)
+{
+    pthread_mutex_lock(&s->lock);
+    if (s->workers_stop || s->queued >= RPC_QUEUE_MAX) {
+        bool stop = s->workers_stop;
+        pthread_mutex_unlock(&s->lock);
+        send_status(c,
+                    stop ? RPC_STATUS_UNAVAILABLE : RPC_STATUS_RESOURCE_EXHAUSTED,
+                    stop ? "the probe is shutting down" : "the probe is busy: too many calls queued");
+        call_unref(c);
+        return;
+    }
+    c->next = NULL;
+    if (s->tail)
+        s->tail->next = c;
+    else
+        s->head = c;
+    s->tail = c;
+    s->queued++;
+    pthread_cond_signal(&s->cond);
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* ---- the completion queue ---- */
+
+static void on_new(struct rpc_call *c, bool ok)
+{
+    struct rpc_server *s = c->srv;
+    if (!ok) { /* the server is shutting down: no call came */
+        call_unref(c);
+        return;
+    }
+    if (atomic_load(&s->stopping)) {
+        grpc_call_cancel_with_status(c->call, GRPC_STATUS_UNAVAILABLE,
+                                     "the probe is shutting down", NULL);
+        call_unref(c);
+        return;
+    }
+    request_call(s);
+
+    grpc_op close_op = {.op = GRPC_OP_RECV_CLOSE_ON_SERVER};
+    close_op.data.recv_close_on_server.cancelled = &c->close_cancelled;
+    start_batch(c, &close_op, 1, &c->t_close);
+    grpc_op recv_op = {.op = GRPC_OP_RECV_MESSAGE};
+    recv_op.data.recv_message.recv_message = &c->request;
+    start_batch(c, &recv_op, 1, &c->t_recv);
+    call_unref(c); /* the accept reference */
+}
+
+static void on_event(struct call_tag *tag, bool ok)
+{
+    struct rpc_call *c = tag->call;
+    switch (tag->kind) {
+    case TAG_NEW:
+        on_new(c, ok);
+        return;
+    case TAG_RECV:
+        if (ok && c->request) {
+            enqueue(c->srv, c);
+            return;
+        }
+        /* No message: the client cancelled, went away, or half-closed without one (an
+         * oversized message is refused by gRPC itself with RESOURCE_EXHAUSTED). */
+        if (ok && !atomic_load(&c->cancelled))
+            send_status(c, RPC_STATUS_INVALID_ARGUMENT, "no request message");
+        call_unref(c);
+        return;
+    case TAG_CLOSE:
+        if (c->close_cancelled)
+            atomic_store(&c->cancelled, 1);
+        call_unref(c);
+        return;
+    case TAG_SEND:
+        call_unref(c);
+        return;
+    }
+}
+
+static void *cq_main(void *arg)
+{
+    struct rpc_server *s = arg;
+    bool shutdown_seen = false, cq_shut = false;
+    for (;;) {
+        /* Once stopping, wake up now and then: the last call may be freed by a worker. */
+        gpr_timespec deadline =
+            atomic_load(&s->stopping)
+                ? gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC), gpr_time_from_millis(20, GPR_TIMESPAN))
+                : gpr_inf_future(GPR_CLOCK_MONOTONIC);
+        grpc_event ev = grpc_completion_queue_next(s->cq, deadline, NULL);
+        if (ev.type == GRPC_QUEUE_SHUTDOWN)
+            return NULL;
+        if (ev.type == GRPC_OP_COMPLETE) {
+            if (ev.tag == &s->shutdown_tag)
+                shutdown_seen = true;
+            else
+                on_event(ev.tag, ev.success != 0);
+        }
+        if (shutdown_seen && !cq_shut && atomic_load(&s->live_calls) == 0) {
+            grpc_completion_queue_shutdown(s->cq);
+            cq_shut = true;
+        }
+    }
+}
+
+/* ---- life cycle ---- */
+
+/* Waits for the shutdown tag and every call, then drains and destroys the queue. For a
+ * server whose CQ thread is not running (start failed half-way) or has ended. */
+static void drain_cq(struct rpc_server *s)
+{
+    grpc_completion_queue_shutdown(s->cq);
+    for (;;) {
+        grpc_event ev = grpc_completion_queue_next(s->cq, gpr_inf_future(GPR_CLOCK_MONOTONIC), NULL);
+        if (ev.type == GRPC_QUEUE_SHUTDOWN)
+            break;
+    }
+}
+
+static void destroy(struct rpc_server *s)
+{
+    if (s->server) {
+        if (!s->cq_started) {
+            /* Never served: shut it down here, with nobody else on the queue. */
+            grpc_server_shutdown_and_notify(s->server, s->cq, &s->shutdown_tag);
+            grpc_server_cancel_all_calls(s->server);
+            for (;;) {
+                grpc_event ev = grpc_completion_queue_next(
+                    s->cq, gpr_inf_future(GPR_CLOCK_MONOTONIC), NULL);
+                if (ev.type == GRPC_OP_COMPLETE && ev.tag == &s->shutdown_tag)
+                    break;
+                if (ev.type == GRPC_OP_COMPLETE)
+                    on_event(ev.tag, ev.success != 0);
+            }
+            drain_cq(s);
+        }
+        grpc_server_destroy(s->server);
+    }
+    if (s->cq)
+        grpc_completion_queue_destroy(s->cq);
+    for (int i = 0; i < RPC_WORKERS; i++)
+        rpc_worker_free(s->workers[i].w);
+    pthread_cond_destroy(&s->cond);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+    grpc_shutdown_blocking();
+}
+
+static int add_ports(struct rpc_server *s, const char *const *addrs, int naddrs, int *ports,
+                     char *err, size_t errlen)
+{
+    grpc_server_credentials *creds = grpc_insecure_server_credentials_create();
+    int rc = 0;
+    for (int i = 0; i < naddrs && rc == 0; i++) {
+        if (rpc_listen_precheck(addrs[i], err, errlen) != 0) {
+            rc = -1;
+            break;
+        }
+        rpc_log_capture_begin();
+        ports[i] = grpc_server_add_http2_port(s->server, addrs[i], creds);
+        const char *grpc_msg = rpc_log_capture_end();
+        if (ports[i] == 0) {
+            rpc_listen_explain(addrs[i], grpc_msg, err, errlen);
+            rc = -1;
+        }
+    }
+    grpc_server_credentials_release(creds);
+    return rc;
+}
+
+struct rpc_server *rpc_server_start(struct probe *p, const char *const *addrs, int naddrs,
+                                    char *err, size_t errlen)
+{
+    int ports[RPC_MAX_LISTEN] = {0};
+    if (naddrs <= 0 || naddrs > RPC_MAX_LISTEN) {
+        snprintf(err, errlen, "between 1 and %d --rpc-listen addresses", RPC_MAX_LISTEN);
+        return NULL;
+    }
+    rpc_log_install();
+    grpc_init();
+    struct rpc_server *s = calloc(1, sizeof(*s));
+    if (!s) {
+        grpc_shutdown_blocking();
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->cond, NULL);
+    atomic_init(&s->stopping, 0);
+    atomic_init(&s->live_calls, 0);
+
+    grpc_arg args[] = {
+        {.type = GRPC_ARG_INTEGER,
+         .key = GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH,
+         .value.integer = RPC_MAX_REQUEST},
+        {.type = GRPC_ARG_INTEGER,
+         .key = GRPC_ARG_MAX_SEND_MESSAGE_LENGTH,
+         .value.integer = (int)RPC_MAX_REPLY + 1024},
+        /* A second probe on the same port must fail, not share it. */
+        {.type = GRPC_ARG_INTEGER, .key = GRPC_ARG_ALLOW_REUSEPORT, .value.integer = 0},
+    };
+    grpc_channel_args channel_args = {.num_args = sizeof(args) / sizeof(args[0]), .args = args};
+    s->server = grpc_server_create(&channel_args, NULL);
+    s->cq = grpc_completion_queue_create_for_next(NULL);
+    grpc_server_register_completion_queue(s->server, s->cq, NULL);
+
+    if (add_ports(s, addrs, naddrs, ports, err, errlen) != 0)
+        goto fail;
+    for (int i = 0; i < RPC_WORKERS; i++) {
+        s->workers[i].srv = s;
+        s->workers[i].w = rpc_worker_new(p);
+        if (!s->workers[i].w) {
+            snprintf(err, errlen, "cannot create the Lua state of an RPC worker");
+            goto fail;
+        }
+    }
+
+    grpc_server_start(s->server);
+    for (int i = 0; i < RPC_PENDING_ACCEPT; i++)
+        request_call(s);
+    if (pthread_create(&s->cq_thread, NULL, cq_main, s) != 0) {
+        snprintf(err, errlen, "cannot start the RPC thread");
+        goto fail;
+    }
+    s->cq_started = true;
+    pthread_setname_np(s->cq_thread, "rpc-cq");
+    for (int i = 0; i < RPC_WORKERS; i++) {
+        if (pthread_create(&s->workers[i].thread, NULL, worker_main, &s->workers[i]) != 0) {
+            log_error("rpc: cannot start worker %d", i);
+            continue;
+        }
+        s->workers[i].started = true;
+        char name[16];
+        snprintf(name, sizeof(name), "rpc-worker-%d", i);
+        pthread_setname_np(s->workers[i].thread, name);
+    }
+    for (int i = 0; i < naddrs; i++) {
+        char shown[512];
+        rpc_listen_display(addrs[i], ports[i], shown, sizeof(shown));
+        log_normal("rpc: listening on %s", shown);
+    }
+    return s;
+
+fail:
+    if (s->cq_started) {
+        rpc_server_stop(s);
+        return NULL;
+    }
+    destroy(s);
+    return NULL;
+}
+
+void rpc_server_stop(struct rpc_server *s)
+{
+    if (!s)
+        return;
+    atomic_store(&s->stopping, 1);
+    grpc_server_shutdown_and_notify(s->server, s->cq, &s->shutdown_tag);
+    grpc_server_cancel_all_calls(s->server);
+
+    pthread_mutex_lock(&s->lock);
+    s->workers_stop = true;
+    pthread_cond_broadcast(&s->cond);
+    pthread_mutex_unlock(&s->lock);
+    for (int i = 0; i < RPC_WORKERS; i++)
+        if (s->workers[i].started)
+            pthread_join(s->workers[i].thread, NULL);
+    pthread_join(s->cq_thread, NULL);
+    destroy(s);
+    log_normal("rpc: stopped");
+}

@@ -1,0 +1,35 @@
+/* The gRPC front of the probe: every registered Lua function is the unary rpc
+ * /ntop.v1.<Namespace>/<name> (request ntop.v1.Call, reply ntop.v1.Reply).
+ *
+ * Threads: one completion-queue thread ("rpc-cq") accepts calls and moves bytes; a fixed
+ * pool of workers ("rpc-worker-N"), each with its own lua_State, runs the bindings
+ * (rpc_dispatch.h). Interface-bound bindings hand themselves to the interface's capture
+ * thread, so the interfaces must run for as long as the server does. */
+#ifndef NTOP_RPC_SERVER_H
+#define NTOP_RPC_SERVER_H
+
+#include <stddef.h>
+
+struct probe;
+struct rpc_server;
+
+#define RPC_MAX_LISTEN     8   /* --rpc-listen addresses */
+#define RPC_WORKERS        4   /* worker threads, each with its own Lua state */
+#define RPC_MAX_REQUEST    (4 * 1024 * 1024) /* bytes of one request */
+#define RPC_QUEUE_MAX      256 /* calls waiting for a worker; beyond, RESOURCE_EXHAUSTED */
+#define RPC_PENDING_ACCEPT 16  /* calls requested from gRPC ahead of arrival */
+
+/* Listens on every address ("127.0.0.1:5741", "[::1]:5741", "unix:/path"; port 0 picks a
+ * free port) and starts serving. Logs "rpc: listening on ADDR" per address. Returns the
+ * server, or NULL with a clear message in err (bad address, address in use) after undoing
+ * everything. Main thread, after the interfaces have started; stop it with
+ * rpc_server_stop() before they stop. */
+struct rpc_server *rpc_server_start(struct probe *p, const char *const *addrs, int naddrs,
+                                    char *err, size_t errlen);
+
+/* Refuses new calls, cancels those in flight, waits for the workers (a binding that is
+ * running finishes first), drains the completion queue, frees everything and shuts gRPC
+ * down. NULL is a no-op. Main thread. */
+void rpc_server_stop(struct rpc_server *s);
+
+#endif
