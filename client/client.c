@@ -9,12 +9,20 @@
 
 #include <ctype.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct ntop_client {
+/* A gRPC channel shared by the calls that hold a reference to it. */
+struct chan {
     grpc_channel *channel;
+    unsigned refs; /* the client's, while it is current, plus one per user */
+};
+
+struct ntop_client {
+    pthread_mutex_t lock; /* guards current and the refs of every chan */
+    struct chan *current;
     struct ntop_client_options opts;
     char *target;
 };
@@ -39,10 +47,22 @@ const char *ntop_strerror(int err)
 const char *ntop_status_name(int status)
 {
     static const char *const names[] = {
-        "OK",        "CANCELLED",         "UNKNOWN",          "INVALID_ARGUMENT",
-        "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",   "PERMISSION_DENIED",
-        "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-        "UNIMPLEMENTED", "INTERNAL",      "UNAVAILABLE",      "DATA_LOSS",
+        "OK",
+        "CANCELLED",
+        "UNKNOWN",
+        "INVALID_ARGUMENT",
+        "DEADLINE_EXCEEDED",
+        "NOT_FOUND",
+        "ALREADY_EXISTS",
+        "PERMISSION_DENIED",
+        "RESOURCE_EXHAUSTED",
+        "FAILED_PRECONDITION",
+        "ABORTED",
+        "OUT_OF_RANGE",
+        "UNIMPLEMENTED",
+        "INTERNAL",
+        "UNAVAILABLE",
+        "DATA_LOSS",
         "UNAUTHENTICATED",
     };
     if (status < 0 || (size_t)status >= sizeof(names) / sizeof(names[0]))
@@ -84,8 +104,8 @@ static char *normalize_target(const char *t)
     if (len == 0)
         return NULL;
     if (strncmp(t, "unix:", 5) == 0 || strncmp(t, "unix-abstract:", 14) == 0 ||
-        strncmp(t, "ipv4:", 5) == 0 || strncmp(t, "ipv6:", 5) == 0 ||
-        strncmp(t, "dns:", 4) == 0 || strstr(t, "://"))
+        strncmp(t, "ipv4:", 5) == 0 || strncmp(t, "ipv6:", 5) == 0 || strncmp(t, "dns:", 4) == 0 ||
+        strstr(t, "://"))
         return ntop_strndup(t, len);
     const char *port = NULL;
     int add_port = 0, brackets = 0;
@@ -135,6 +155,87 @@ static int clamp_size(size_t v)
     return v > INT_MAX ? INT_MAX : (int)v;
 }
 
+/* ---- channels ---- */
+
+/* A new channel to the target, with one reference (the caller's). */
+static struct chan *chan_new(struct ntop_client *c)
+{
+    int64_t connect_ms = c->opts.connect_timeout_ms > 100 ? c->opts.connect_timeout_ms : 100;
+    grpc_arg args[] = {
+        {GRPC_ARG_INTEGER,
+         GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH,                     {.integer = clamp_size(c->opts.max_reply_bytes)}  },
+        {GRPC_ARG_INTEGER,
+         GRPC_ARG_MAX_SEND_MESSAGE_LENGTH,                        {.integer = clamp_size(c->opts.max_request_bytes)}},
+ /* Reconnect quickly after a probe restart, and never wait longer for a TCP connection
+  * than a call would wait for it. */
+        {GRPC_ARG_INTEGER, GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, {.integer = 100}                                  },
+        {GRPC_ARG_INTEGER, GRPC_ARG_MAX_RECONNECT_BACKOFF_MS,     {.integer = 2000}                                 },
+        {GRPC_ARG_INTEGER, GRPC_ARG_MIN_RECONNECT_BACKOFF_MS,     {.integer = clamp_int(connect_ms)}                },
+ /* Its own connections: a replacement channel must not inherit a failed one's. */
+        {GRPC_ARG_INTEGER, GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL,    {.integer = 1}                                    },
+    };
+    grpc_channel_args chargs = {sizeof(args) / sizeof(args[0]), args};
+    struct chan *ch = calloc(1, sizeof(*ch));
+    grpc_channel_credentials *creds = ch ? grpc_insecure_credentials_create() : NULL;
+    if (creds) {
+        ch->channel = grpc_channel_create(c->target, creds, &chargs);
+        grpc_channel_credentials_release(creds);
+    }
+    if (!ch || !ch->channel) {
+        free(ch);
+        return NULL;
+    }
+    ch->refs = 1;
+    return ch;
+}
+
+/* The current channel, with a reference for the caller (chan_put). */
+static struct chan *chan_get(struct ntop_client *c)
+{
+    pthread_mutex_lock(&c->lock);
+    struct chan *ch = c->current;
+    ch->refs++;
+    pthread_mutex_unlock(&c->lock);
+    return ch;
+}
+
+static void chan_put(struct ntop_client *c, struct chan *ch)
+{
+    pthread_mutex_lock(&c->lock);
+    int last = --ch->refs == 0;
+    pthread_mutex_unlock(&c->lock);
+    if (last) {
+        grpc_channel_destroy(ch->channel);
+        free(ch);
+    }
+}
+
+/* Replaces the failed channel old (the caller holds a reference, given up here) with a fresh
+ * one, unless another thread did already; returns the current channel with a reference. gRPC
+ * keeps a channel in TRANSIENT_FAILURE while it retries in the background, so watching it
+ * cannot tell a probe that came back from one still down; a fresh channel shows at once. */
+static struct chan *chan_renew(struct ntop_client *c, struct chan *old)
+{
+    struct chan *fresh = chan_new(c);
+    pthread_mutex_lock(&c->lock);
+    struct chan *cur = c->current;
+    if (cur == old && fresh) {
+        c->current = cur = fresh;
+        fresh->refs++; /* the client's; the caller's reference on old keeps it above 0 */
+        old->refs--;   /* the client's old reference */
+        fresh = NULL;
+    } else {
+        cur->refs++;
+    }
+    pthread_mutex_unlock(&c->lock);
+    if (fresh) /* another thread replaced it first */
+        chan_put(c, fresh);
+    chan_put(c, old); /* the caller's */
+    return cur;
+}
+
+/* ---- construction ---- */
+
 int ntop_client_new(const char *target, const struct ntop_client_options *opts,
                     struct ntop_client **out)
 {
@@ -157,28 +258,10 @@ int ntop_client_new(const char *target, const struct ntop_client_options *opts,
         free(c);
         return NTOP_EINVAL;
     }
-    int64_t connect_ms = c->opts.connect_timeout_ms > 100 ? c->opts.connect_timeout_ms : 100;
-    grpc_arg args[] = {
-        {GRPC_ARG_INTEGER, GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH,
-         {.integer = clamp_size(c->opts.max_reply_bytes)}},
-        {GRPC_ARG_INTEGER, GRPC_ARG_MAX_SEND_MESSAGE_LENGTH,
-         {.integer = clamp_size(c->opts.max_request_bytes)}},
-        /* Reconnect quickly after a probe restart, and never wait longer for a TCP connection
-         * than a call would wait for it. */
-        {GRPC_ARG_INTEGER, GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, {.integer = 100}},
-        {GRPC_ARG_INTEGER, GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, {.integer = 2000}},
-        {GRPC_ARG_INTEGER, GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, {.integer = clamp_int(connect_ms)}},
-    };
-    grpc_channel_args chargs = {sizeof(args) / sizeof(args[0]), args};
     grpc_init();
-    grpc_channel_credentials *creds = grpc_insecure_credentials_create();
-    c->channel = creds ? grpc_channel_create(c->target, creds, &chargs) : NULL;
-    if (creds)
-        grpc_channel_credentials_release(creds);
-    if (!c->channel) {
-        free(c->target);
-        free(c);
-        grpc_shutdown();
+    pthread_mutex_init(&c->lock, NULL);
+    if (!(c->current = chan_new(c))) {
+        ntop_client_free(c);
         return NTOP_ENOMEM;
     }
     *out = c;
@@ -189,7 +272,9 @@ void ntop_client_free(struct ntop_client *c)
 {
     if (!c)
         return;
-    grpc_channel_destroy(c->channel);
+    if (c->current)
+        chan_put(c, c->current);
+    pthread_mutex_destroy(&c->lock);
     free(c->target);
     free(c);
     grpc_shutdown();
@@ -216,36 +301,36 @@ static void cq_destroy(grpc_completion_queue *cq)
     grpc_completion_queue_destroy(cq);
 }
 
-/* Waits until the channel is READY (0), a connection attempt failed (NTOP_EUNREACHABLE) or
- * the deadline passed (NTOP_ETIMEDOUT). A channel backing off after failures tries again at
- * once: the probe may be back. */
-static int wait_ready(struct ntop_client *c, gpr_timespec deadline)
+/* Waits until the channel *chp is READY (0), a connection attempt failed
+ * (NTOP_EUNREACHABLE) or the deadline passed (NTOP_ETIMEDOUT). A channel that failed before
+ * is replaced first (*chp then changes): the probe may be back. */
+static int wait_ready(struct ntop_client *c, struct chan **chp, gpr_timespec deadline)
 {
-    grpc_connectivity_state st = grpc_channel_check_connectivity_state(c->channel, 1);
+    grpc_connectivity_state st = grpc_channel_check_connectivity_state((*chp)->channel, 1);
     if (st == GRPC_CHANNEL_READY)
         return 0;
-    if (st == GRPC_CHANNEL_TRANSIENT_FAILURE)
-        grpc_channel_reset_connect_backoff(c->channel);
+    if (st == GRPC_CHANNEL_TRANSIENT_FAILURE) {
+        *chp = chan_renew(c, *chp);
+        st = grpc_channel_check_connectivity_state((*chp)->channel, 1);
+    }
     grpc_completion_queue *cq = grpc_completion_queue_create_for_next(NULL);
-    int attempted = 0, rc;
+    int rc;
     for (;;) {
         if (st == GRPC_CHANNEL_READY) {
             rc = 0;
             break;
         }
-        if (st == GRPC_CHANNEL_SHUTDOWN || (st == GRPC_CHANNEL_TRANSIENT_FAILURE && attempted)) {
+        if (st == GRPC_CHANNEL_TRANSIENT_FAILURE || st == GRPC_CHANNEL_SHUTDOWN) {
             rc = NTOP_EUNREACHABLE;
             break;
         }
-        if (st == GRPC_CHANNEL_CONNECTING)
-            attempted = 1;
-        grpc_channel_watch_connectivity_state(c->channel, st, deadline, cq, NULL);
+        grpc_channel_watch_connectivity_state((*chp)->channel, st, deadline, cq, NULL);
         grpc_event ev = grpc_completion_queue_next(cq, gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
         if (!ev.success) { /* the deadline passed with no change */
-            rc = st == GRPC_CHANNEL_TRANSIENT_FAILURE ? NTOP_EUNREACHABLE : NTOP_ETIMEDOUT;
+            rc = NTOP_ETIMEDOUT;
             break;
         }
-        st = grpc_channel_check_connectivity_state(c->channel, 1);
+        st = grpc_channel_check_connectivity_state((*chp)->channel, 1);
     }
     cq_destroy(cq);
     return rc;
@@ -259,12 +344,12 @@ static char *slice_strdup(grpc_slice s)
 }
 
 /* One attempt: returns the status; *reply or *message as ntop_client_call_raw. */
-static int attempt(struct ntop_client *c, const char *path, const void *req, size_t req_len,
+static int attempt(struct chan *ch, const char *path, const void *req, size_t req_len,
                    gpr_timespec deadline, uint8_t **reply, size_t *reply_len, char **message)
 {
     grpc_completion_queue *cq = grpc_completion_queue_create_for_next(NULL);
     grpc_slice method = grpc_slice_from_copied_string(path);
-    grpc_call *call = grpc_channel_create_call(c->channel, NULL, GRPC_PROPAGATE_DEFAULTS, cq,
+    grpc_call *call = grpc_channel_create_call(ch->channel, NULL, GRPC_PROPAGATE_DEFAULTS, cq,
                                                method, NULL, deadline, NULL);
     grpc_slice_unref(method);
     grpc_slice body = grpc_slice_from_copied_buffer(req, req_len);
@@ -296,8 +381,8 @@ static int attempt(struct ntop_client *c, const char *path, const void *req, siz
     grpc_call_error err = grpc_call_start_batch(call, ops, 6, (void *)1, NULL);
     if (err != GRPC_CALL_OK) {
         rc = NTOP_STATUS_INTERNAL;
-        *message = ntop_strndup(grpc_call_error_to_string(err),
-                                strlen(grpc_call_error_to_string(err)));
+        *message =
+            ntop_strndup(grpc_call_error_to_string(err), strlen(grpc_call_error_to_string(err)));
     } else {
         grpc_completion_queue_next(cq, gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
         rc = (int)status;
@@ -343,7 +428,8 @@ static gpr_timespec earlier(gpr_timespec a, gpr_timespec b)
 int ntop_client_wait_ready_reason(struct ntop_client *c, int64_t timeout_ms, char *reason,
                                   size_t reason_len)
 {
-    int rc = wait_ready(c, after_ms(timeout_ms > 0 ? timeout_ms : 0));
+    struct chan *ch = chan_get(c);
+    int rc = wait_ready(c, &ch, after_ms(timeout_ms > 0 ? timeout_ms : 0));
     if (rc == NTOP_EUNREACHABLE && reason) {
         /* The channel fails a call at once, without sending anything, while it cannot connect:
          * its status carries gRPC's reason. The standard health check, empty request: should
@@ -351,7 +437,7 @@ int ntop_client_wait_ready_reason(struct ntop_client *c, int64_t timeout_ms, cha
         uint8_t *reply = NULL;
         size_t reply_len = 0;
         char *msg = NULL;
-        int st = attempt(c, "/grpc.health.v1.Health/Check", "", 0,
+        int st = attempt(ch, "/grpc.health.v1.Health/Check", "", 0,
                          after_ms(timeout_ms > 0 ? timeout_ms : 1), &reply, &reply_len, &msg);
         if (st != NTOP_STATUS_UNAVAILABLE && st != NTOP_STATUS_DEADLINE_EXCEEDED)
             rc = 0;
@@ -362,6 +448,7 @@ int ntop_client_wait_ready_reason(struct ntop_client *c, int64_t timeout_ms, cha
     } else if (rc == NTOP_ETIMEDOUT && reason) {
         snprintf(reason, reason_len, "no connection within %lld ms", (long long)timeout_ms);
     }
+    chan_put(c, ch);
     return rc;
 }
 
@@ -383,8 +470,8 @@ static void prefix_message(char **message, const char *target, const char *what)
     *message = p;
 }
 
-int ntop_client_call_raw(struct ntop_client *c, const char *path, const void *req,
-                         size_t req_len, uint8_t **reply, size_t *reply_len, char **message)
+int ntop_client_call_raw(struct ntop_client *c, const char *path, const void *req, size_t req_len,
+                         uint8_t **reply, size_t *reply_len, char **message)
 {
     *reply = NULL;
     *reply_len = 0;
@@ -392,20 +479,21 @@ int ntop_client_call_raw(struct ntop_client *c, const char *path, const void *re
     const gpr_timespec deadline = c->opts.deadline_ms > 0 ? after_ms(c->opts.deadline_ms)
                                                           : gpr_inf_future(GPR_CLOCK_MONOTONIC);
     int status = NTOP_STATUS_UNAVAILABLE;
+    struct chan *ch = chan_get(c);
     for (int tries = 0;; tries++) {
         gpr_timespec connect_by = earlier(after_ms(c->opts.connect_timeout_ms), deadline);
-        int ready = wait_ready(c, connect_by);
+        int ready = wait_ready(c, &ch, connect_by);
         if (ready == NTOP_ETIMEDOUT) {
-            char buf[160];
-            snprintf(buf, sizeof(buf), "probe %s unreachable: no connection within %lld ms",
-                     c->target, (long long)c->opts.connect_timeout_ms);
+            char buf[64];
+            snprintf(buf, sizeof(buf), "no connection within %lld ms",
+                     (long long)c->opts.connect_timeout_ms);
             *message = ntop_strndup(buf, strlen(buf));
-            return NTOP_STATUS_UNAVAILABLE;
+            break;
         }
-        /* When the connection failed, one fail-fast attempt brings gRPC's reason (refused,
-         * unknown host) without waiting. */
-        status = attempt(c, path, req, req_len, ready == 0 ? deadline : connect_by, reply,
-                         reply_len, message);
+        /* When the connection failed, the channel fails a (fail-fast) call at once, with
+         * gRPC's reason (refused, unknown host); should it connect meanwhile, the call runs
+         * normally. */
+        status = attempt(ch, path, req, req_len, deadline, reply, reply_len, message);
         if (ready != 0 && status == NTOP_STATUS_DEADLINE_EXCEEDED) {
             free(*message);
             *message = ntop_strndup("connection failed", 17);
@@ -416,6 +504,7 @@ int ntop_client_call_raw(struct ntop_client *c, const char *path, const void *re
         free(*message); /* the connection dropped (probe restarted): once more */
         *message = NULL;
     }
+    chan_put(c, ch);
     if (status == NTOP_STATUS_UNAVAILABLE)
         prefix_message(message, c->target, "unreachable");
     else if (status == NTOP_STATUS_DEADLINE_EXCEEDED)

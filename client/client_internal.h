@@ -20,8 +20,8 @@ int ntop_method_path(char *buf, size_t len, const char *ns, const char *name);
  * reply, reconnecting and retrying as the client's options say. Returns the status. On OK,
  * *reply (malloc'd, owned by the caller, NULL when empty) holds the serialized ntop.v1.Reply;
  * otherwise *message (malloc'd, owned by the caller) says why. Any thread, many at once. */
-int ntop_client_call_raw(struct ntop_client *c, const char *path, const void *req,
-                         size_t req_len, uint8_t **reply, size_t *reply_len, char **message);
+int ntop_client_call_raw(struct ntop_client *c, const char *path, const void *req, size_t req_len,
+                         uint8_t **reply, size_t *reply_len, char **message);
 
 /* Like ntop_client_wait_ready; when the probe is unreachable, reason (reason_len bytes, may be
  * NULL) receives gRPC's explanation ("Connection refused", "DNS resolution failed"). */

@@ -184,8 +184,8 @@ static int table_from_wire(struct ntop_value *out, const Ntop__V1__Table *t,
         goto oom;
     out->table.cap_array = t->n_array;
     for (size_t i = 0; i < t->n_array; i++) {
-        int rc = from_wire(&out->table.array[i], t->array[i], lim, depth + 1, elements, err,
-                           errlen);
+        int rc =
+            from_wire(&out->table.array[i], t->array[i], lim, depth + 1, elements, err, errlen);
         if (rc != 0)
             return rc;
         out->table.n_array++;
@@ -203,8 +203,8 @@ static int table_from_wire(struct ntop_value *out, const Ntop__V1__Table *t,
             return NTOP_EINVAL;
         }
         int rc = from_wire(&d->key, e->key, lim, depth + 1, elements, err, errlen);
-        if (rc == 0 && (rc = from_wire(&d->value, e->value, lim, depth + 1, elements, err,
-                                       errlen)) != 0)
+        if (rc == 0 &&
+            (rc = from_wire(&d->value, e->value, lim, depth + 1, elements, err, errlen)) != 0)
             ntop_value_clear(&d->key);
         if (rc != 0)
             return rc;
@@ -259,8 +259,14 @@ static int from_wire(struct ntop_value *out, const Ntop__V1__Value *w,
             return NTOP_ENOMEM;
         }
         return 0;
-    case NTOP__V1__VALUE__KIND_TABLE:
-        return table_from_wire(out, w->table, lim, depth, elements, err, errlen);
+    case NTOP__V1__VALUE__KIND_TABLE: {
+        /* A failure leaves the pairs converted so far counted in out: free them here, so every
+         * level cleans up after itself. */
+        int rc = table_from_wire(out, w->table, lim, depth, elements, err, errlen);
+        if (rc != 0)
+            ntop_value_clear(out);
+        return rc;
+    }
     default:
         snprintf(err, errlen, "unknown value kind %d", (int)w->kind_case);
         return NTOP_EINVAL;
@@ -362,17 +368,17 @@ static int pack_call(struct ntop_client *c, const struct ntop_value *args, size_
         goto out;
     }
     for (size_t i = 0; i < nargs; i++, call.n_args++) {
-        if (!(call.args[i] = ntop_value_to_wire(&args[i], &arena, &lim, &elements, err,
-                                                sizeof(err)))) {
+        if (!(call.args[i] =
+                  ntop_value_to_wire(&args[i], &arena, &lim, &elements, err, sizeof(err)))) {
             status = fail(res, NTOP_STATUS_INVALID_ARGUMENT, "argument #%zu: %s", i + 1, err);
             goto out;
         }
     }
     size_t len = ntop__v1__call__get_packed_size(&call);
     if (len > ntop_client_options(c)->max_request_bytes) {
-        status = fail(res, NTOP_STATUS_RESOURCE_EXHAUSTED,
-                      "request of %zu bytes over the limit of %zu", len,
-                      ntop_client_options(c)->max_request_bytes);
+        status =
+            fail(res, NTOP_STATUS_RESOURCE_EXHAUSTED, "request of %zu bytes over the limit of %zu",
+                 len, ntop_client_options(c)->max_request_bytes);
         goto out;
     }
     if (!(*out = malloc(len ? len : 1))) {
@@ -406,9 +412,9 @@ static int unpack_reply(struct ntop_client *c, const uint8_t *buf, size_t len,
         int rc = ntop_value_from_wire(&res->values[i], reply->results[i], &lim, &elements, err,
                                       sizeof(err));
         if (rc != 0) {
-            status = fail(res, rc == NTOP_ENOMEM ? NTOP_STATUS_RESOURCE_EXHAUSTED
-                                                 : NTOP_STATUS_INTERNAL,
-                          "result #%zu: %s", i + 1, err);
+            status =
+                fail(res, rc == NTOP_ENOMEM ? NTOP_STATUS_RESOURCE_EXHAUSTED : NTOP_STATUS_INTERNAL,
+                     "result #%zu: %s", i + 1, err);
             goto out;
         }
     }
@@ -442,8 +448,8 @@ int ntop_client_call(struct ntop_client *c, const char *ns, const char *name,
         return fail(res, NTOP_STATUS_RESOURCE_EXHAUSTED, "out of memory");
     char path[NTOP_PATH_MAX];
     if (!c || ntop_method_path(path, sizeof(path), ns, name) != 0)
-        return fail(res, NTOP_STATUS_INVALID_ARGUMENT, "invalid function %s.%s",
-                    ns ? ns : "(null)", name ? name : "(null)");
+        return fail(res, NTOP_STATUS_INVALID_ARGUMENT, "invalid function %s.%s", ns ? ns : "(null)",
+                    name ? name : "(null)");
     if (nargs && !args)
         return fail(res, NTOP_STATUS_INVALID_ARGUMENT, "%zu arguments but no array", nargs);
     uint8_t *req = NULL, *reply = NULL;

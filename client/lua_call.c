@@ -64,8 +64,7 @@ static int encode_k(lua_State *L)
 }
 
 int lcall_encode(lua_State *L, int first, int n, const struct ntop_context *ctx,
-                 const struct wire_limits *lim, const char *fname, uint8_t **req,
-                 size_t *req_len)
+                 const struct wire_limits *lim, const char *fname, uint8_t **req, size_t *req_len)
 {
     struct encode_state st = {.ctx = ctx, .lim = lim, .fname = fname};
     *req = NULL;
@@ -180,29 +179,38 @@ void lcall_push_error(lua_State *L, const char *fname, int status, const char *m
         lua_pushfstring(L, "%s: %s", fname, ntop_status_name(status));
 }
 
-int lcall_run(lua_State *L, struct lprobe *p, const char *fname, const char *path, int first,
-              int n)
+int lcall_run(lua_State *L, struct lprobe *p, const char *fname, const char *path, int first, int n)
 {
     if (!p->client)
         return luaL_error(L, "%s: the probe is closed", fname);
     const struct wire_limits lim = ntop_client_limits(p->client);
     uint8_t *req, *reply;
     size_t req_len, reply_len;
-    if (lcall_encode(L, first, n, &p->ctx, &lim, fname, &req, &req_len) != 0)
+    if (lcall_encode(L, first, n, &p->ctx, &lim, fname, &req, &req_len) != 0) {
+        luaL_where(L, 1);
+        lua_insert(L, -2);
+        lua_concat(L, 2);
         return lua_error(L);
+    }
     char *message = NULL;
-    int status =
-        ntop_client_call_raw(p->client, path, req, req_len, &reply, &reply_len, &message);
+    int status = ntop_client_call_raw(p->client, path, req, req_len, &reply, &reply_len, &message);
     free(req);
     if (status != NTOP_STATUS_OK) {
         /* Copied to the C stack first: pushing may raise, and message must not leak. */
         char buf[4096];
         snprintf(buf, sizeof(buf), "%s", message ? message : "");
         free(message);
+        luaL_where(L, 1); /* "script.lua:12: ", as a local binding's error would have */
         lcall_push_error(L, fname, status, buf);
+        lua_concat(L, 2);
         return lua_error(L);
     }
     int nres = lcall_decode(L, p, reply, reply_len, fname);
     free(reply);
-    return nres < 0 ? lua_error(L) : nres;
+    if (nres >= 0)
+        return nres;
+    luaL_where(L, 1);
+    lua_insert(L, -2);
+    lua_concat(L, 2);
+    return lua_error(L);
 }

@@ -36,8 +36,7 @@ struct lprobe *lprobe_check(lua_State *L, int idx, int open);
  * *req (malloc'd, owned by the caller). 0, or -1 with a "bad argument" message pushed. May raise
  * memory errors only. */
 int lcall_encode(lua_State *L, int first, int n, const struct ntop_context *ctx,
-                 const struct wire_limits *lim, const char *fname, uint8_t **req,
-                 size_t *req_len);
+                 const struct wire_limits *lim, const char *fname, uint8_t **req, size_t *req_len);
 
 /* Decodes the serialized ntop.v1.Reply in reply (borrowed), pushes its results and adopts its
  * context into p. Returns the number of results, or -1 with an error message pushed. Frees what
@@ -49,7 +48,8 @@ int lcall_decode(lua_State *L, struct lprobe *p, const uint8_t *reply, size_t re
 void lcall_push_error(lua_State *L, const char *fname, int status, const char *message);
 
 /* Calls fname (its method path given) on p with the n Lua values at first.. as arguments and
- * returns the results as a lua_CFunction does; raises the remote error. */
+ * returns the results as a lua_CFunction does; raises the remote error, prefixed with the
+ * caller's position as luaL_error does ("script.lua:12: bad argument #1 to ..."). */
 int lcall_run(lua_State *L, struct lprobe *p, const char *fname, const char *path, int first,
               int n);
 

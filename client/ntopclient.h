@@ -81,8 +81,8 @@ enum ntop_status {
     NTOP_STATUS_UNAUTHENTICATED = 16,
 };
 
-/* "INVALID_ARGUMENT" for 3 and so on; "STATUS_<n>" style names are never returned: unknown
- * codes give "UNKNOWN_STATUS". Static string; any thread. */
+/* The status's gRPC name: "INVALID_ARGUMENT" for 3 and so on, "UNKNOWN_STATUS" for codes
+ * outside 0..16. Static string; any thread. */
 const char *ntop_status_name(int status);
 
 /* ---- Values: a Lua value as a C tree ------------------------------------------------------- */
@@ -131,8 +131,16 @@ struct ntop_entry {
 #define NTOP_BOOLEAN(b) ((struct ntop_value){.type = NTOP_TBOOLEAN, .boolean = (b)})
 #define NTOP_INTEGER(i) ((struct ntop_value){.type = NTOP_TINTEGER, .integer = (i)})
 #define NTOP_NUMBER(d)  ((struct ntop_value){.type = NTOP_TNUMBER, .number = (d)})
-#define NTOP_STRING(s)                                                                             \
-    ((struct ntop_value){.type = NTOP_TSTRING, .string = {(char *)(s), strlen(s)}})
+#define NTOP_STRING(s)  ntop_string_ref(s)
+
+/* The value of NTOP_STRING: borrows s (NUL-terminated, not copied). */
+static inline struct ntop_value ntop_string_ref(const char *s)
+{
+    struct ntop_value v = {.type = NTOP_TSTRING};
+    v.string.data = (char *)s;
+    v.string.len = strlen(s);
+    return v;
+}
 
 /* Constructors: a new heap node owned by the caller (ntop_value_free, or move it into a table);
  * NULL when out of memory. String constructors copy their bytes. Any thread. */
@@ -140,7 +148,7 @@ struct ntop_value *ntop_value_new_nil(void);
 struct ntop_value *ntop_value_new_boolean(bool b);
 struct ntop_value *ntop_value_new_integer(int64_t i);
 struct ntop_value *ntop_value_new_number(double d);
-struct ntop_value *ntop_value_new_string(const char *s);                /* borrowed s */
+struct ntop_value *ntop_value_new_string(const char *s);                 /* borrowed s */
 struct ntop_value *ntop_value_new_lstring(const void *data, size_t len); /* borrowed data */
 struct ntop_value *ntop_value_new_table(void);
 
@@ -208,9 +216,10 @@ struct ntop_client_options {
                                  * 30000; <= 0: no deadline */
     int64_t connect_timeout_ms; /* how long a call waits for a connection (first connect or a
                                  * reconnect after the probe restarted); default 5000 */
-    int retries;                /* attempts added when a call fails with UNAVAILABLE (the
-                                 * connection dropped): the call is sent again once the channel
-                                 * has reconnected; default 1; 0 disables */
+    int retries;                /* attempts added when a call on an established connection
+                                 * fails with UNAVAILABLE (the probe restarted under it): the
+                                 * call is sent again once reconnected, so a call may run twice
+                                 * on the probe; default 1; 0 disables */
     size_t max_request_bytes;   /* default 4 MiB, the probe's limit */
     size_t max_reply_bytes;     /* default 64 MiB */
     uint32_t max_depth;         /* table nesting in arguments and results; default 64 */
@@ -223,8 +232,11 @@ void ntop_client_options_init(struct ntop_client_options *opts);
 /* Creates a client for `target`: "host:port", "host" (port 5741), "[v6addr]:port",
  * "unix:/path", or any gRPC target URI (borrowed). opts (borrowed, NULL = defaults) is copied.
  * The connection is made lazily and remade as needed: this neither connects nor fails when the
- * probe is down (see ntop_client_wait_ready). *out is owned by the caller (ntop_client_free).
- * 0, NTOP_EINVAL (empty or malformed target, bad options), NTOP_ENOMEM. Any thread. */
+ * probe is down (see ntop_client_wait_ready). Each call first waits up to connect_timeout_ms
+ * for a connection: a probe that restarted is reached again by the next call, a probe that is
+ * down fails the call at once with UNAVAILABLE and gRPC's reason ("Connection refused"). *out
+ * is owned by the caller (ntop_client_free). 0, NTOP_EINVAL (empty or malformed target, bad
+ * options), NTOP_ENOMEM. Any thread. Not for use across fork(). */
 int ntop_client_new(const char *target, const struct ntop_client_options *opts,
                     struct ntop_client **out);
 
@@ -242,11 +254,11 @@ int ntop_client_wait_ready(struct ntop_client *c, int64_t timeout_ms);
 
 /* The outcome of a call. Owned by the caller once a call filled it: ntop_result_clear. */
 struct ntop_result {
-    int status;                 /* NTOP_STATUS_* */
-    char *message;              /* NULL when OK; else the error (the Lua error text for errors
-                                 * raised by the probe), NUL-terminated */
-    struct ntop_value *values;  /* the function's results */
-    size_t count;               /* number of results */
+    int status;                  /* NTOP_STATUS_* */
+    char *message;               /* NULL when OK; else the error (the Lua error text for errors
+                                  * raised by the probe), NUL-terminated */
+    struct ntop_value *values;   /* the function's results */
+    size_t count;                /* number of results */
     struct ntop_context context; /* the context after the call (the one sent when it failed) */
 };
 

@@ -218,6 +218,17 @@ static const struct ntop_value *table_lookup(const struct ntop_value *t,
     return NULL;
 }
 
+/* Number of non-nil pairs of table t. */
+static size_t table_count(const struct ntop_value *t)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < t->table.n_array; i++)
+        n += t->table.array[i].type != NTOP_TNIL;
+    for (size_t i = 0; i < t->table.n_entries; i++)
+        n += t->table.entries[i].value.type != NTOP_TNIL;
+    return n;
+}
+
 /* Does every non-nil pair of a appear in b? */
 static bool table_subset(const struct ntop_value *a, const struct ntop_value *b, int depth)
 {
@@ -257,7 +268,8 @@ static bool equal_value(const struct ntop_value *a, const struct ntop_value *b, 
     case NTOP_TTABLE:
         if (depth >= VALUE_MAX_DEPTH)
             return false;
-        return table_subset(a, b, depth + 1) && table_subset(b, a, depth + 1);
+        /* keys are unique: a within b and as many pairs in each means equal */
+        return table_count(a) == table_count(b) && table_subset(a, b, depth + 1);
     default:
         return false;
     }
@@ -318,7 +330,8 @@ static int table_set(struct ntop_value *t, struct ntop_value *key, struct ntop_v
         return 1;
     }
     if (slot) {
-        struct ntop_entry *e = (struct ntop_entry *)((char *)slot - offsetof(struct ntop_entry, value));
+        struct ntop_entry *e =
+            (struct ntop_entry *)((char *)slot - offsetof(struct ntop_entry, value));
         ntop_value_clear(&e->key);
         ntop_value_clear(&e->value);
         *e = t->table.entries[--t->table.n_entries];

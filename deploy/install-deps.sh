@@ -10,7 +10,7 @@ packages=(
     lua5.4 lua-dkjson
     libcmocka-dev
     # oracles and test tools
-    libndpi-bin tshark wireshark-common python3 iproute2
+    libndpi-bin tshark wireshark-common python3 iproute2 valgrind nodejs npm
 )
 
 missing=()

@@ -198,7 +198,11 @@ static Ntop__V1__Table *table_from_lua(lua_State *L, int idx, struct wire_arena 
             goto oom;
         size_t k = 0;
         lua_pushnil(L);
-        while (lua_next(L, idx) && k < entries) {
+        while (lua_next(L, idx)) {
+            if (k == entries) { /* every counted key is in: drop this pair and stop */
+                lua_pop(L, 2);
+                break;
+            }
             if (lua_isinteger(L, -2) && lua_tointeger(L, -2) >= 1 &&
                 (size_t)lua_tointeger(L, -2) <= n) {
                 lua_pop(L, 1);
@@ -275,7 +279,8 @@ static Ntop__V1__Value *from_lua(lua_State *L, int idx, struct wire_arena *a,
         v->table = table_from_lua(L, lua_absindex(L, idx), a, lim, depth, elements, err, errlen);
         return v->table ? v : NULL;
     default:
-        snprintf(err, errlen, "a %s cannot be sent (only nil, booleans, numbers, strings and tables)",
+        snprintf(err, errlen,
+                 "a %s cannot be sent (only nil, booleans, numbers, strings and tables)",
                  luaL_typename(L, idx));
         return NULL;
     }

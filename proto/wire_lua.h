@@ -15,7 +15,10 @@ struct wire_limits {
     uint32_t max_elements; /* values in one message, all levels */
 };
 
-#define WIRE_DEFAULT_LIMITS {.max_depth = 64, .max_elements = 4u * 1024 * 1024}
+#define WIRE_DEFAULT_LIMITS                                                                        \
+    {                                                                                              \
+        .max_depth = 64, .max_elements = 4u * 1024 * 1024                                          \
+    }
 
 /* Bump allocator for building messages: everything lives until wire_arena_free(). */
 struct wire_arena {

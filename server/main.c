@@ -8,9 +8,11 @@
 #include "lua/registry.h"
 #include "rpc/rpc_server.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,13 +192,21 @@ static const char *rpc_listen[RPC_MAX_LISTEN];
 static int num_rpc_listen;
 static bool shutdown_when_done_given; /* on the command line, not implied by --demo */
 
-/* SIGINT and SIGTERM are blocked in every thread and taken by one thread in sigwait(), so
- * the shutdown request is ordinary code: set the flag, wake whoever waits for it. */
-static sigset_t stop_signals;
+/* SIGINT and SIGTERM: the handler only posts a semaphore (async-signal-safe); the
+ * "signals" thread takes it from there with ordinary code: set the flag, wake whoever
+ * waits. No signal mask changes, so processes that scripts start get the usual signals. */
+static sem_t stop_sem;
+static volatile sig_atomic_t last_signal;
 static pthread_t signal_thread;
 static int signal_thread_quit;
 static pthread_mutex_t shutdown_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t shutdown_cond = PTHREAD_COND_INITIALIZER;
+
+static void on_stop_signal(int sig)
+{
+    last_signal = sig;
+    sem_post(&stop_sem);
+}
 
 static void request_shutdown(struct probe *p)
 {
@@ -211,11 +221,11 @@ static void *signal_main(void *arg)
 {
     struct probe *p = arg;
     for (;;) {
-        int sig;
-        if (sigwait(&stop_signals, &sig) != 0)
-            continue;
+        while (sem_wait(&stop_sem) != 0 && errno == EINTR)
+            ;
         if (__atomic_load_n(&signal_thread_quit, __ATOMIC_ACQUIRE))
             return NULL;
+        int sig = last_signal;
         const char *name = sig == SIGINT ? "SIGINT" : "SIGTERM";
         if (p->shutdown_requested) {
             log_warning("%s again: exiting at once", name);
@@ -226,25 +236,27 @@ static void *signal_main(void *arg)
     }
 }
 
-/* Blocks the stop signals in this thread and every thread created after, and starts the
- * thread that takes them. Call before any other thread starts. */
+/* Starts the "signals" thread, then routes SIGINT and SIGTERM to it. */
 static int signals_start(struct probe *p)
 {
-    sigemptyset(&stop_signals);
-    sigaddset(&stop_signals, SIGINT);
-    sigaddset(&stop_signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    sem_init(&stop_sem, 0, 0);
     if (pthread_create(&signal_thread, NULL, signal_main, p) != 0)
         return -1;
     pthread_setname_np(signal_thread, "signals");
+    struct sigaction sa = {.sa_handler = on_stop_signal, .sa_flags = SA_RESTART};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
     return 0;
 }
 
+/* Ends the thread. The handlers stay: a late signal only posts the (never destroyed)
+ * semaphore. */
 static void signals_stop(void)
 {
     __atomic_store_n(&signal_thread_quit, 1, __ATOMIC_RELEASE);
-    pthread_kill(signal_thread, SIGTERM); /* blocked, so it reaches sigwait() */
+    sem_post(&stop_sem);
     pthread_join(signal_thread, NULL);
 }
 
@@ -327,8 +339,7 @@ static int parse_options(struct probe *p, int argc, char **argv)
             break;
         case OPT_RPC_LISTEN:
             if (num_rpc_listen >= RPC_MAX_LISTEN) {
-                fprintf(stderr, "ntop-probe: at most %d --rpc-listen addresses\n",
-                        RPC_MAX_LISTEN);
+                fprintf(stderr, "ntop-probe: at most %d --rpc-listen addresses\n", RPC_MAX_LISTEN);
                 return -1;
             }
             if (*optarg == '\0') {
@@ -484,8 +495,8 @@ int main(int argc, char **argv)
         if (p->opt.run_script && all_read) {
             rc = run_script(p) == 0 ? 0 : 1;
             if (serve && !p->shutdown_requested)
-                log_normal("--run-script %s: %s; serving until SIGINT/SIGTERM",
-                           p->opt.run_script, rc == 0 ? "done" : "failed");
+                log_normal("--run-script %s: %s; serving until SIGINT/SIGTERM", p->opt.run_script,
+                           rc == 0 ? "done" : "failed");
         }
         if (serve)
             wait_for_shutdown(p);

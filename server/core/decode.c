@@ -1,23 +1,10 @@
-#include "decode.h"
+/* Link, L2, IP and L4 decoding; tunnels are in decode_tunnel.c. The rules are ntopng's
+ * (NetworkInterface::dissectPacket and ::processPacket, Oct 2024), except the deliberate
+ * differences of doc/counting-rules.md (QinQ 0x88a8/0x9100, SLL2 and DLT_IPV6, every IPv6
+ * extension header walked, truncated IPv4 kept). */
+#include "decode_priv.h"
 
 #include <string.h>
-
-#define ETH_P_IP     0x0800
-#define ETH_P_ARP    0x0806
-#define ETH_P_8021Q  0x8100
-#define ETH_P_8021AD 0x88a8
-#define ETH_P_QINQ1  0x9100
-#define ETH_P_IPV6   0x86dd
-
-static inline uint16_t rd16(const uint8_t *p)
-{
-    return (uint16_t)((p[0] << 8) | p[1]);
-}
-
-static inline uint32_t rd32(const uint8_t *p)
-{
-    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
-}
 
 bool decode_link_supported(int linktype)
 {
@@ -37,88 +24,147 @@ bool decode_link_supported(int linktype)
     }
 }
 
-static void decode_l4(struct pkt *p, const uint8_t *l4, uint32_t avail)
+void decode_drop(struct pkt *p, enum pkt_kind kind)
 {
-    p->l4_offset = (uint16_t)(l4 - p->data);
+    p->kind = kind;
+    p->early_drop = true;
+}
+
+bool tunnel_enter(struct dctx *c, enum pkt_tunnel t)
+{
+    if (c->p->tunnel_depth >= DECODE_MAX_TUNNELS) {
+        c->p->kind = PKT_MALFORMED;
+        return false;
+    }
+    c->p->tunnel_depth++;
+    c->p->tunnel = (uint8_t)t;
+    return true;
+}
+
+static uint32_t sub0(uint32_t a, uint32_t b)
+{
+    return a > b ? a - b : 0;
+}
+
+/* processPacket's L4 part: `trusted` is ntopng's trusted_l4_packet_len (captured bytes
+ * from the L4 header on, less the frame padding). TCP, UDP and SCTP need their whole fixed
+ * header or the packet makes no flow; a bogus TCP data offset is clamped, as ntopng does. */
+static void decode_l4(struct pkt *p, uint32_t l4off, uint32_t trusted)
+{
+    const uint8_t *l4 = p->data + l4off;
+    p->l4_offset = (uint16_t)l4off;
     switch (p->l4_proto) {
-    case 6: /* TCP */
-        if (avail < 20)
+    case 6: { /* TCP */
+        if (trusted < 20) {
+            p->l4_short = true;
             return;
-        {
-            uint32_t hlen = (uint32_t)(l4[12] >> 4) * 4;
-            if (hlen < 20 || hlen > avail)
-                return;
-            p->sport = rd16(l4);
-            p->dport = rd16(l4 + 2);
-            p->tcp_seq = rd32(l4 + 4);
-            p->tcp_ack = rd32(l4 + 8);
-            p->tcp_flags = l4[13];
-            p->tcp_win = rd16(l4 + 14);
-            p->payload = l4 + hlen;
-            p->payload_len = avail - hlen;
-            p->l4_present = true;
         }
+        uint32_t hlen = (uint32_t)(l4[12] >> 4) * 4;
+        if (hlen > trusted)
+            hlen = trusted;
+        p->sport = rd16(l4);
+        p->dport = rd16(l4 + 2);
+        p->tcp_seq = rd32(l4 + 4);
+        p->tcp_ack = rd32(l4 + 8);
+        p->tcp_flags = l4[13];
+        p->tcp_win = rd16(l4 + 14);
+        p->payload = l4 + hlen;
+        p->payload_len = trusted - hlen;
+        p->l4_present = true;
         return;
+    }
     case 17:  /* UDP */
-    case 136: /* UDP-Lite */
-        if (avail < 8)
+    case 136: /* UDP-Lite (ntopng: no ports, no length rule) */
+        if (trusted < 8) {
+            p->l4_short = p->l4_proto == 17;
             return;
+        }
         p->sport = rd16(l4);
         p->dport = rd16(l4 + 2);
         p->payload = l4 + 8;
-        p->payload_len = avail - 8;
+        p->payload_len = trusted - 8;
+        p->l4_present = true;
+        return;
+    case 132: /* SCTP: ports from the 12-byte common header */
+        if (trusted < 12) {
+            p->l4_short = true;
+            return;
+        }
+        p->sport = rd16(l4);
+        p->dport = rd16(l4 + 2);
+        p->payload = l4 + 12;
+        p->payload_len = trusted - 12;
         p->l4_present = true;
         return;
     case 1:  /* ICMP */
     case 58: /* ICMPv6 */
-        if (avail < 4)
+        if (trusted < 4)
             return;
         p->icmp_type = l4[0];
         p->icmp_code = l4[1];
-        if (avail >= 8)
+        if (trusted >= 8)
             p->icmp_id = rd16(l4 + 4);
         p->payload = l4 + 4;
-        p->payload_len = avail - 4;
+        p->payload_len = trusted - 4;
         p->l4_present = true;
         return;
     default:
         p->payload = l4;
-        p->payload_len = avail;
+        p->payload_len = trusted;
         return;
     }
 }
 
-static void decode_ipv4(struct pkt *p, const uint8_t *ip, uint32_t avail)
+/* processPacket, IPv4. Reached from dissect_ipv4 or straight from a GTP, L2TP or CAPWAP
+ * payload, where ntopng checks neither the version nor nested tunnels. */
+void process_ipv4(struct dctx *c, uint32_t off)
 {
-    if (avail < 20 || (ip[0] >> 4) != 4) {
+    struct pkt *p = c->p;
+    uint32_t avail = avail_at(p, off);
+    if (off > 0xffff || avail < 20 || (p->data[off] & 0x0f) == 0) {
         p->kind = PKT_MALFORMED;
         return;
     }
-    uint32_t hlen = (uint32_t)(ip[0] & 0x0f) * 4;
+    const uint8_t *ip = p->data + off;
+    uint32_t hlen = (uint32_t)(ip[0] & 0x0f) * 4; /* below 20 too: ntopng only rejects 0 */
     uint32_t tot = rd16(ip + 2);
-    if (hlen < 20 || hlen > avail || tot < hlen) {
-        p->kind = PKT_MALFORMED;
-        return;
-    }
+    p->kind = PKT_IP;
+    p->ethertype = ETH_P_IP;
+    p->l3_offset = (uint16_t)off;
     p->ip_ver = 4;
     p->ip_len = tot;
     p->ttl = ip[8];
     p->l4_proto = ip[9];
     ipaddr_set_v4(&p->src, ip + 12);
     ipaddr_set_v4(&p->dst, ip + 16);
-    p->kind = PKT_IP;
 
     uint16_t frag = rd16(ip + 6);
-    uint16_t offset = frag & 0x1fff;
-    bool more = (frag & 0x2000) != 0;
-    p->fragment = more || offset != 0;
-    p->first_fragment = offset == 0;
+    p->fragment = (frag & 0x3fff) != 0;
+    p->first_fragment = (frag & 0x1fff) == 0;
+
+    /* Frame padding: the captured bytes beyond the total length. A total length of 0
+     * (TSO) makes the whole IP packet "padding": the flow gets the L2 header only. */
+    uint32_t pad = 0;
+    if (tot > avail) {
+        p->ip_truncated = true;
+        uint32_t len = off + tot < p->wirelen ? off + tot : p->wirelen;
+        p->flow_bytes = sub0(len, c->overhead);
+    } else {
+        pad = avail - tot;
+        p->flow_bytes = sub0(p->wirelen, c->overhead + pad);
+    }
     if (!p->first_fragment)
         return; /* no L4 header in a non-first fragment */
 
-    /* Trust the smaller of what the header claims and what was captured. */
-    uint32_t l4avail = (tot < avail ? tot : avail) - hlen;
-    decode_l4(p, ip + hlen, l4avail);
+    uint32_t l4off = off + hlen;
+    if (l4off >= p->caplen || l4off > 0xffff) {
+        p->l4_short = true;
+        return;
+    }
+    uint32_t trusted = p->caplen - l4off;
+    if (trusted > pad) /* with a total length below the header, ntopng keeps it all */
+        trusted -= pad;
+    decode_l4(p, l4off, trusted);
 }
 
 static bool ipv6_is_ext_header(uint8_t nh)
@@ -127,30 +173,38 @@ static bool ipv6_is_ext_header(uint8_t nh)
            nh == 140;
 }
 
-static void decode_ipv6(struct pkt *p, const uint8_t *ip, uint32_t avail)
+/* processPacket, IPv6: no padding (the L4 bytes are what was captured, whatever the payload
+ * length says: TSO frames carry 0), flow bytes = wirelen - overhead. */
+void process_ipv6(struct dctx *c, uint32_t off)
 {
-    if (avail < 40 || (ip[0] >> 4) != 6) {
+    struct pkt *p = c->p;
+    uint32_t limit = avail_at(p, off);
+    if (off > 0xffff || limit < 40) {
         p->kind = PKT_MALFORMED;
         return;
     }
+    const uint8_t *ip = p->data + off;
+    p->kind = PKT_IP;
+    p->ethertype = ETH_P_IPV6;
+    p->l3_offset = (uint16_t)off;
     p->ip_ver = 6;
     p->ip_len = 40u + rd16(ip + 4);
     p->ttl = ip[7];
     ipaddr_set_v6(&p->src, ip + 8);
     ipaddr_set_v6(&p->dst, ip + 24);
-    p->kind = PKT_IP;
     p->first_fragment = true;
+    p->flow_bytes = sub0(p->wirelen, c->overhead);
 
     uint8_t nh = ip[6];
-    uint32_t off = 40;
-    uint32_t limit = p->ip_len < avail ? p->ip_len : avail;
+    uint32_t pos = 40;
     /* Walk extension headers; a bounded count guards against loops of tiny headers. */
     for (int guard = 0; guard < 16 && ipv6_is_ext_header(nh); guard++) {
-        if (off + 8 > limit) {
+        if (pos + 8 > limit) {
             p->l4_proto = nh;
+            p->l4_short = true;
             return;
         }
-        const uint8_t *eh = ip + off;
+        const uint8_t *eh = ip + pos;
         uint32_t elen;
         if (nh == 44) { /* fragment header: fixed 8 bytes */
             uint16_t fo = rd16(eh + 2);
@@ -163,67 +217,162 @@ static void decode_ipv6(struct pkt *p, const uint8_t *ip, uint32_t avail)
             elen = ((uint32_t)eh[1] + 1) * 8;
         }
         nh = eh[0];
-        off += elen;
+        pos += elen;
     }
     p->l4_proto = nh;
-    if (off > limit || !p->first_fragment)
+    if (!p->first_fragment)
         return;
-    decode_l4(p, ip + off, limit - off);
+    if (pos >= limit || off + pos > 0xffff) {
+        p->l4_short = true;
+        return;
+    }
+    decode_l4(p, off + pos, limit - pos);
 }
 
-static void decode_l3(struct pkt *p, uint16_t ethertype, uint32_t off)
+/* dissectPacket, IPv4 branch: header checks, then tunnels, then processPacket. */
+void dissect_ipv4(struct dctx *c, uint32_t off)
 {
-    p->ethertype = ethertype;
+    struct pkt *p = c->p;
+    p->ethertype = ETH_P_IP;
+    if (avail_at(p, off) < 20) { /* ntopng counts nothing at all */
+        decode_drop(p, PKT_MALFORMED);
+        return;
+    }
+    uint8_t v = p->data[off];
+    if ((v & 0x0f) == 0 || (v >> 4) != 4) {
+        decode_drop(p, PKT_MALFORMED);
+        return;
+    }
+    if (!tunnel_ipv4(c, off))
+        process_ipv4(c, off);
+}
+
+void dissect_ipv6(struct dctx *c, uint32_t off)
+{
+    struct pkt *p = c->p;
+    p->ethertype = ETH_P_IPV6;
+    if (avail_at(p, off) < 40 || (p->data[off] >> 4) != 6) {
+        decode_drop(p, PKT_MALFORMED);
+        return;
+    }
+    if (!tunnel_ipv6(c, off))
+        process_ipv6(c, off);
+}
+
+static bool is_vlan(uint16_t type)
+{
+    return type == ETH_P_8021Q || type == ETH_P_8021AD || type == ETH_P_QINQ1;
+}
+
+/* NetworkInterface::guessEthType for the payload of an MPLS label stack: an Ethernet
+ * header when bytes 12-13 look like an IP, PPPoE or VLAN ethertype (then skipped), else
+ * the IP version nibble; 1 means unknown. */
+static uint16_t mpls_guess(const struct pkt *p, uint32_t *off)
+{
+    uint32_t len = avail_at(p, *off);
+    const uint8_t *q = p->data + *off;
+    if (len >= 14) {
+        uint16_t t = rd16(q + 12);
+        if (t == ETH_P_IP || t == ETH_P_IPV6 || t == ETH_P_PPPOES || t == ETH_P_8021Q) {
+            *off += 14;
+            return t;
+        }
+    }
+    if (len >= 20 && (q[0] >> 4) == 4)
+        return ETH_P_IP;
+    if (len >= 40 && (q[0] >> 4) == 6)
+        return ETH_P_IPV6;
+    return 1;
+}
+
+/* The frame from an ethertype on (ntopng's decode_packet_eth): VLAN tags (innermost VID
+ * wins), an MPLS label stack (0x8847 only, as ntopng), a PPPoE session, then L3. */
+static void decode_l2_payload(struct dctx *c, uint16_t type, uint32_t off)
+{
+    struct pkt *p = c->p;
+    const uint8_t *d = p->data;
+    for (;;) {
+        while (off < p->caplen) {
+            if (is_vlan(type)) {
+                if (off + 4 >= p->caplen) {
+                    p->l3_offset = (uint16_t)(off > 0xffff ? 0xffff : off);
+                    p->kind = PKT_MALFORMED;
+                    return;
+                }
+                p->vlan_id = rd16(d + off) & 0x0fff;
+                p->vlan_tags++;
+                type = rd16(d + off + 2);
+                off += 4;
+            } else if (type == ETH_P_MPLS && off + 2 < p->caplen) {
+                bool bottom = (d[off + 2] & 1) != 0;
+                off += 4;
+                if (bottom) {
+                    type = mpls_guess(p, &off);
+                    break;
+                }
+            } else {
+                break;
+            }
+        }
+        if (type != ETH_P_PPPOES)
+            break;
+        /* PPPoE session: 6-byte header, then a 1- or 2-byte PPP protocol. */
+        off += 6;
+        if (off + 2 > p->caplen) {
+            p->ethertype = ETH_P_PPPOES;
+            decode_drop(p, PKT_MALFORMED);
+            return;
+        }
+        uint8_t ppp = d[off] ? d[off] : d[off + 1];
+        off += d[off] ? 1 : 2;
+        if (ppp == 0x21) {
+            type = ETH_P_IP;
+        } else if (ppp == 0x57) {
+            type = ETH_P_IPV6;
+        } else {
+            p->ethertype = ETH_P_PPPOES;
+            decode_drop(p, PKT_NON_IP);
+            return;
+        }
+    }
+    if (off > 0xffff) {
+        p->kind = PKT_MALFORMED;
+        return;
+    }
+    p->ethertype = type;
     p->l3_offset = (uint16_t)off;
-    const uint8_t *l3 = p->data + off;
-    uint32_t avail = p->caplen - off;
-    switch (ethertype) {
+    switch (type) {
     case ETH_P_IP:
-        decode_ipv4(p, l3, avail);
+        dissect_ipv4(c, off);
         return;
     case ETH_P_IPV6:
-        decode_ipv6(p, l3, avail);
+        dissect_ipv6(c, off);
         return;
     case ETH_P_ARP:
-        if (avail < 8) {
+        if (avail_at(p, off) < 8) {
             p->kind = PKT_MALFORMED;
             return;
         }
         p->kind = PKT_ARP;
-        p->arp_op = rd16(l3 + 6);
+        p->arp_op = rd16(d + off + 6);
         return;
-    default:
+    default: /* LLC/802.3 lengths, LLDP, MPLS not decoded, ... */
         p->kind = PKT_NON_IP;
         return;
     }
 }
 
-static void decode_ethernet(struct pkt *p)
+/* An Ethernet header at off: its MACs become the frame's (ntopng's `ethernet` pointer). */
+void decode_eth_at(struct dctx *c, uint32_t off)
 {
-    if (p->caplen < 14) {
-        p->kind = PKT_MALFORMED;
+    struct pkt *p = c->p;
+    if (avail_at(p, off) < 14) {
+        decode_drop(p, PKT_MALFORMED);
         return;
     }
-    p->dst_mac = p->data;
-    p->src_mac = p->data + 6;
-    uint32_t off = 12;
-    uint16_t type = rd16(p->data + off);
-    while (type == ETH_P_8021Q || type == ETH_P_8021AD || type == ETH_P_QINQ1) {
-        if (off + 6 > p->caplen) {
-            p->kind = PKT_MALFORMED;
-            return;
-        }
-        p->vlan_id = rd16(p->data + off + 2) & 0x0fff;
-        p->vlan_tags++;
-        off += 4;
-        type = rd16(p->data + off);
-    }
-    off += 2;
-    if (type < 0x0600) { /* 802.3 length field: LLC/SNAP, STP and friends */
-        p->kind = PKT_NON_IP;
-        return;
-    }
-    decode_l3(p, type, off);
+    p->dst_mac = p->data + off;
+    p->src_mac = p->data + off + 6;
+    decode_l2_payload(c, rd16(p->data + off + 12), off + 14);
 }
 
 static uint16_t family_to_ethertype(uint32_t family)
@@ -241,16 +390,76 @@ static uint16_t family_to_ethertype(uint32_t family)
     }
 }
 
-static void decode_raw(struct pkt *p, uint32_t off)
+/* The capture's link header at off: the frame start, or (ntopng's "goto datalink_check")
+ * the payload of a tunnel carrying Ethernet, decoded with the capture's link type. */
+void decode_link(struct dctx *c, uint32_t off)
 {
-    if (p->caplen <= off) {
-        p->kind = PKT_MALFORMED;
+    struct pkt *p = c->p;
+    const uint8_t *d = p->data;
+    uint32_t avail = avail_at(p, off);
+    switch (c->linktype) {
+    case LINK_ETHERNET:
+        decode_eth_at(c, off);
+        return;
+    case LINK_IPV4: /* ntopng: IPv4 whatever the version nibble says */
+        dissect_ipv4(c, off);
+        return;
+    case LINK_RAW:
+    case LINK_RAW_OLD:
+    case LINK_IPV6: {
+        uint8_t v = avail ? d[off] >> 4 : 0;
+        p->l3_offset = (uint16_t)(off > 0xffff ? 0xffff : off);
+        if (v == 4)
+            dissect_ipv4(c, off);
+        else if (v == 6)
+            dissect_ipv6(c, off);
+        else
+            decode_drop(p, PKT_MALFORMED);
         return;
     }
-    uint8_t v = p->data[off] >> 4;
-    decode_l3(p, v == 4 ? ETH_P_IP : (v == 6 ? ETH_P_IPV6 : 0), off);
-    if (v != 4 && v != 6)
-        p->kind = PKT_MALFORMED;
+    case LINK_NULL:
+    case LINK_LOOP: {
+        if (avail < 4) {
+            decode_drop(p, PKT_MALFORMED);
+            return;
+        }
+        uint32_t fam;
+        if (c->linktype == LINK_LOOP)
+            fam = rd32(d + off);
+        else
+            memcpy(&fam, d + off, 4); /* host order of the capturing machine */
+        if (fam > 0xffff)
+            fam = __builtin_bswap32(fam);
+        uint16_t et = family_to_ethertype(fam);
+        if (!et) {
+            decode_drop(p, PKT_NON_IP);
+            return;
+        }
+        decode_l2_payload(c, et, off + 4);
+        return;
+    }
+    case LINK_LINUX_SLL:
+        if (avail < 16) {
+            decode_drop(p, PKT_MALFORMED);
+            return;
+        }
+        if (off == 0 && rd16(d + 4) == 6) /* link-layer address length 6: a MAC */
+            p->src_mac = d + 6;
+        decode_l2_payload(c, rd16(d + off + 14), off + 16);
+        return;
+    case LINK_LINUX_SLL2:
+        if (avail < 20) {
+            decode_drop(p, PKT_MALFORMED);
+            return;
+        }
+        if (off == 0 && d[11] == 6)
+            p->src_mac = d + 12;
+        decode_l2_payload(c, rd16(d + off), off + 20);
+        return;
+    default:
+        p->kind = PKT_UNSUPPORTED_LINK;
+        return;
+    }
 }
 
 void decode_packet(int linktype, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
@@ -261,58 +470,8 @@ void decode_packet(int linktype, const uint8_t *data, uint32_t caplen, uint32_t 
     p->caplen = caplen;
     p->wirelen = wirelen;
     p->ts_us = ts_us;
+    p->kind = PKT_MALFORMED; /* until a decoder says otherwise */
 
-    switch (linktype) {
-    case LINK_ETHERNET:
-        decode_ethernet(p);
-        return;
-    case LINK_RAW:
-    case LINK_RAW_OLD:
-    case LINK_IPV4:
-    case LINK_IPV6:
-        decode_raw(p, 0);
-        return;
-    case LINK_NULL:
-    case LINK_LOOP: {
-        if (caplen < 4) {
-            p->kind = PKT_MALFORMED;
-            return;
-        }
-        uint32_t fam;
-        if (linktype == LINK_LOOP)
-            fam = rd32(data);
-        else
-            memcpy(&fam, data, 4); /* host order of the capturing machine */
-        if (fam > 0xffff)
-            fam = __builtin_bswap32(fam);
-        uint16_t et = family_to_ethertype(fam);
-        if (!et) {
-            p->kind = PKT_NON_IP;
-            return;
-        }
-        decode_l3(p, et, 4);
-        return;
-    }
-    case LINK_LINUX_SLL:
-        if (caplen < 16) {
-            p->kind = PKT_MALFORMED;
-            return;
-        }
-        if (rd16(data + 4) == 6) /* link-layer address length 6: a MAC */
-            p->src_mac = data + 6;
-        decode_l3(p, rd16(data + 14), 16);
-        return;
-    case LINK_LINUX_SLL2:
-        if (caplen < 20) {
-            p->kind = PKT_MALFORMED;
-            return;
-        }
-        if (data[11] == 6)
-            p->src_mac = data + 12;
-        decode_l3(p, rd16(data), 20);
-        return;
-    default:
-        p->kind = PKT_UNSUPPORTED_LINK;
-        return;
-    }
+    struct dctx c = {.p = p, .linktype = linktype};
+    decode_link(&c, 0);
 }

@@ -33,6 +33,20 @@ enum pkt_kind {
 
 enum { ARP_OP_REQUEST = 1, ARP_OP_REPLY = 2 };
 
+/* Tunnels the decoder opens, as ntopng does by default (NetworkInterface::dissectPacket). */
+enum pkt_tunnel {
+    PKT_TUN_NONE = 0,
+    PKT_TUN_GRE,    /* GRE carrying IPv4, IPv6 or Ethernet (0x6558) */
+    PKT_TUN_ERSPAN, /* GRE 0x88be (type II) or 0x22eb (type III) */
+    PKT_TUN_IPIP,   /* IP protocol 4 (4in4, 4in6) or 41 (6in4) */
+    PKT_TUN_GTP,    /* GTP-U T-PDU on UDP 2152 */
+    PKT_TUN_VXLAN,  /* UDP dst port 4789 */
+    PKT_TUN_CAPWAP, /* CAPWAP data, UDP 5247 */
+    PKT_TUN_EOIP,   /* UDP 16667 both ports */
+    PKT_TUN_L2TP,   /* UDP 1701 both ports, PPP IPv4 */
+    PKT_TUN_TZSP,   /* UDP 37008 */
+};
+
 struct pkt {
     /* Input */
     const uint8_t *data;
@@ -48,7 +62,7 @@ struct pkt {
     uint16_t ethertype;
     uint16_t vlan_id;   /* innermost tag, 0 when untagged */
     uint8_t vlan_tags;  /* number of 802.1Q/802.1ad tags */
-    uint16_t l3_offset; /* bytes from frame start to the IP header */
+    uint16_t l3_offset; /* bytes from frame start to the (innermost) IP header */
     uint16_t arp_op;
 
     /* L3 */
@@ -71,7 +85,33 @@ struct pkt {
     uint16_t icmp_id;
     const uint8_t *payload;
     uint32_t payload_len; /* captured payload bytes */
+
+    /* Tunnels: when tunnel_depth > 0 every L3/L4 field above describes the innermost packet.
+     * src_mac/dst_mac and vlan_id follow ntopng: the inner Ethernet header of VXLAN, GRE
+     * 0x6558, ERSPAN, EoIP and TZSP replaces the outer one; the others keep the outer one. */
+    uint8_t tunnel_depth; /* decapsulations done (at most DECODE_MAX_TUNNELS) */
+    uint8_t tunnel;       /* enum pkt_tunnel: the innermost one */
+
+    /* Bytes ntopng books on the flow and its hosts for this packet (kind PKT_IP only):
+     * wirelen - encapsulation overhead - frame padding. The overhead is the offset of the
+     * inner packet for GRE carrying IP, ERSPAN, 6in4 and 4in6, else 0; the padding (IPv4)
+     * is what was captured beyond the innermost IPv4 total length. A truncated IPv4 packet
+     * (see ip_truncated) gets l3_offset + total length - overhead instead. */
+    uint32_t flow_bytes;
+    /* ntopng's processPacket drops the packet before the flow: no L4 byte captured after
+     * the IP header, or fewer than 20 (TCP), 8 (UDP), 12 (SCTP). l4_present is false. */
+    bool l4_short;
+    /* IPv4 total length beyond the captured bytes (snaplen): ntopng drops it; the probe
+     * keeps it (doc/counting-rules.md). */
+    bool ip_truncated;
+    /* ntopng gives up on the frame in dissectPacket, before any MAC or flow accounting: it
+     * only counts it on the interface, as "other" (a tunnel payload it cannot use, a PPP
+     * protocol other than IP, a UDP header not captured, an unusable IP header). */
+    bool early_drop;
 };
+
+/* Tunnels opened inside one another at most (ntopng has no limit). */
+enum { DECODE_MAX_TUNNELS = 8 };
 
 /* TCP flag bits as on the wire. */
 enum {

@@ -83,14 +83,35 @@ static void run_on_owner(struct iface *ifc, void *arg)
     oc->status = lua_pcall(L, nargs, LUA_MULTRET, 0);
 }
 
+/* The binding ran through lua_pcall from C, where Lua cannot name it: argument errors read
+ * "bad argument #1 to '?'". Name it as the script called it. */
+static void name_the_function(lua_State *L)
+{
+    const char *msg = lua_tostring(L, -1);
+    const char *q = msg ? strstr(msg, " to '?'") : NULL;
+    if (!q)
+        return;
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    luaL_addlstring(&b, msg, (size_t)(q - msg));
+    luaL_addstring(&b, " to '");
+    luaL_addstring(&b, lua_tostring(L, lua_upvalueindex(2)));
+    luaL_addstring(&b, "'");
+    luaL_addstring(&b, q + strlen(" to '?'"));
+    luaL_pushresult(&b);
+    lua_replace(L, -2);
+}
+
 static int iface_trampoline(lua_State *L)
 {
     const struct api_binding *b = lua_touserdata(L, lua_upvalueindex(1));
     struct iface *ifc = lua_ctx_iface(L);
     struct owner_call oc = {.L = L, .fn = b->fn};
     iface_call(ifc, run_on_owner, &oc);
-    if (oc.status != LUA_OK)
+    if (oc.status != LUA_OK) {
+        name_the_function(L);
         return lua_error(L);
+    }
     return lua_gettop(L);
 }
 
@@ -121,8 +142,9 @@ void api_open_all(lua_State *L)
                     lua_pushcfunction(L, b->fn);
                 } else {
                     lua_pushlightuserdata(L, (void *)b);
+                    lua_pushfstring(L, "%s.%s", namespaces[n], b->name);
                     lua_pushcclosure(
-                        L, b->context == API_CTX_IFACE ? iface_trampoline : context_trampoline, 1);
+                        L, b->context == API_CTX_IFACE ? iface_trampoline : context_trampoline, 2);
                 }
                 lua_setfield(L, -2, b->name);
             }

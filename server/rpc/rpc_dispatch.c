@@ -189,8 +189,8 @@ static void encode_reply(lua_State *L, struct run *r)
             r->err = wire_error_kind(&lim, elements, err, RPC_ERR_REPLY);
             if (r->err == RPC_ERR_DEPTH)
                 r->err = RPC_ERR_REPLY;
-            snprintf(r->msg, sizeof(r->msg), "%s.%s: result #%d cannot be sent: %s", r->ns,
-                     r->name, i, err);
+            snprintf(r->msg, sizeof(r->msg), "%s.%s: result #%d cannot be sent: %s", r->ns, r->name,
+                     i, err);
             return;
         }
         reply.results[i - 1] = v;
@@ -285,16 +285,21 @@ void rpc_dispatch(struct rpc_worker *w, const char *method, const uint8_t *req, 
     r->name = name;
     if (parse_method(method, &r->ns, name, sizeof(name)) != 0) {
         r->err = RPC_ERR_METHOD;
-        snprintf(r->msg, sizeof(r->msg), "unknown method %s", method);
+        snprintf(r->msg, sizeof(r->msg), "unknown method %s",
+                 *method ? method : "(an invalid or overlong path)");
         goto done;
     }
-    if (rpc_precheck_call(req, len, lim.max_depth, lim.max_elements, &r->err, r->msg,
-                          sizeof(r->msg)) != 0)
+    char why[256];
+    if (rpc_precheck_call(req, len, lim.max_depth, lim.max_elements, &r->err, why, sizeof(why)) !=
+        0) {
+        snprintf(r->msg, sizeof(r->msg), "%s.%s: %s", r->ns, name, why);
         goto done;
+    }
     call = ntop__v1__call__unpack(NULL, len, req);
     if (!call) {
         r->err = RPC_ERR_MALFORMED;
-        snprintf(r->msg, sizeof(r->msg), "malformed request: not a valid ntop.v1.Call");
+        snprintf(r->msg, sizeof(r->msg), "%s.%s: malformed request: not a valid ntop.v1.Call",
+                 r->ns, name);
         goto done;
     }
     if (call->n_args > RPC_MAX_ARGS) {

@@ -48,7 +48,7 @@ enum rpc_status rpc_status_for(enum rpc_error err, const char *msg);
 /* Request limits beyond gRPC's own message size limit. */
 #define RPC_MAX_ARGS       255
 #define RPC_MAX_REPLY      (64u * 1024 * 1024) /* bytes of one packed Reply */
-#define RPC_MAX_STATUS_MSG 2048                /* status text, so it fits in trailers */
+#define RPC_MAX_STATUS_MSG 1024                /* status text: trailers stay small */
 
 /* The outcome of one call. message and body are malloc'd and owned by the result until
  * rpc_result_free(). body is the packed Reply when status is OK, else NULL. */

@@ -62,8 +62,7 @@ static int unix_sockaddr(const char *path, struct sockaddr_un *sun, char *err, s
     memset(sun, 0, sizeof(*sun));
     sun->sun_family = AF_UNIX;
     if (strlen(path) >= sizeof(sun->sun_path)) {
-        snprintf(err, errlen, "unix socket path longer than %zu bytes",
-                 sizeof(sun->sun_path) - 1);
+        snprintf(err, errlen, "unix socket path longer than %zu bytes", sizeof(sun->sun_path) - 1);
         return -1;
     }
     memcpy(sun->sun_path, path, strlen(path) + 1);
@@ -101,8 +100,7 @@ int rpc_listen_precheck(const char *addr, char *err, size_t errlen)
 }
 
 /* host:port, [v6]:port, with gRPC's optional ipv4:/ipv6: scheme; 0 or -1. */
-static int split_host_port(const char *addr, char *host, size_t hostlen, char *port,
-                           size_t portlen)
+static int split_host_port(const char *addr, char *host, size_t hostlen, char *port, size_t portlen)
 {
     if (strncmp(addr, "ipv4:", 5) == 0 || strncmp(addr, "ipv6:", 5) == 0)
         addr += 5;
@@ -154,8 +152,8 @@ static int try_bind(const char *addr, char *why, size_t whylen)
         snprintf(why, whylen, "not an address (expected HOST:PORT, [IPv6]:PORT or unix:PATH)");
         return -1;
     }
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-                             .ai_flags = AI_PASSIVE};
+    struct addrinfo hints = {
+        .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
     struct addrinfo *res;
     int gai = getaddrinfo(host[0] ? host : NULL, port, &hints, &res);
     if (gai != 0) {

@@ -49,6 +49,7 @@ struct rpc_call {
     grpc_metadata_array request_md;
     grpc_byte_buffer *request;  /* RECV_MESSAGE; NULL when the client sent none */
     grpc_byte_buffer *response; /* SEND_MESSAGE, kept until SEND completes */
+    size_t request_len;         /* bytes counted in the queue */
     int close_cancelled;        /* RECV_CLOSE_ON_SERVER's answer (CQ thread) */
     atomic_int cancelled;       /* the same, for workers */
     atomic_int refs;
@@ -72,10 +73,11 @@ struct rpc_server {
     atomic_int stopping;
     atomic_int live_calls;
 
-    pthread_mutex_t lock; /* queue, queued, workers_stop */
+    pthread_mutex_t lock; /* queue, queued, queued_bytes, workers_stop */
     pthread_cond_t cond;
     struct rpc_call *head, *tail;
     int queued;
+    size_t queued_bytes;
     bool workers_stop;
     struct worker_slot workers[RPC_WORKERS];
 };
@@ -154,9 +156,14 @@ static void send_result(struct rpc_call *c, struct rpc_result *r)
     }
     grpc_slice details = grpc_empty_slice();
     if (r->message) {
+        /* Cut long texts at a UTF-8 character boundary. */
         size_t len = strlen(r->message);
-        details = grpc_slice_from_copied_buffer(
-            r->message, len < RPC_MAX_STATUS_MSG ? len : RPC_MAX_STATUS_MSG - 1);
+        if (len >= RPC_MAX_STATUS_MSG) {
+            len = RPC_MAX_STATUS_MSG - 1;
+            while (len > 0 && ((unsigned char)r->message[len] & 0xc0) == 0x80)
+                len--;
+        }
+        details = grpc_slice_from_copied_buffer(r->message, len);
     }
     ops[n].op = GRPC_OP_SEND_STATUS_FROM_SERVER;
     ops[n].data.send_status_from_server.status = (grpc_status_code)r->status;
@@ -186,11 +193,13 @@ static void process(struct rpc_worker *w, struct rpc_call *c)
     /* A call the client gave up on is not run; gRPC has already told the client. */
     if (atomic_load(&c->cancelled) || deadline_passed(c))
         return;
+    /* The path as a C string; one with a NUL byte or too long to be ours matches nothing. */
     char method[256];
     size_t mlen = GRPC_SLICE_LENGTH(c->details.method);
-    if (mlen >= sizeof(method))
-        mlen = sizeof(method) - 1;
-    memcpy(method, GRPC_SLICE_START_PTR(c->details.method), mlen);
+    const uint8_t *mp = GRPC_SLICE_START_PTR(c->details.method);
+    if (mlen >= sizeof(method) || memchr(mp, '\0', mlen))
+        mlen = 0;
+    memcpy(method, mp, mlen);
     method[mlen] = '\0';
 
     grpc_byte_buffer_reader reader;
@@ -224,6 +233,7 @@ static void *worker_main(void *arg)
             if (!s->head)
                 s->tail = NULL;
             s->queued--;
+            s->queued_bytes -= c->request_len;
         }
         bool stop = s->workers_stop;
         pthread_mutex_unlock(&s->lock);
@@ -239,13 +249,15 @@ static void *worker_main(void *arg)
 /* The RECV reference moves to the queue; without room, the call is answered at once. */
 static void enqueue(struct rpc_server *s, struct rpc_call *c)
 {
+    c->request_len = grpc_byte_buffer_length(c->request);
     pthread_mutex_lock(&s->lock);
-    if (s->workers_stop || s->queued >= RPC_QUEUE_MAX) {
+    if (s->workers_stop || s->queued >= RPC_QUEUE_MAX ||
+        s->queued_bytes + c->request_len > RPC_QUEUE_MAX_BYTES) {
         bool stop = s->workers_stop;
         pthread_mutex_unlock(&s->lock);
-        send_status(c,
-                    stop ? RPC_STATUS_UNAVAILABLE : RPC_STATUS_RESOURCE_EXHAUSTED,
-                    stop ? "the probe is shutting down" : "the probe is busy: too many calls queued");
+        send_status(c, stop ? RPC_STATUS_UNAVAILABLE : RPC_STATUS_RESOURCE_EXHAUSTED,
+                    stop ? "the probe is shutting down"
+                         : "the probe is busy: too many calls queued");
         call_unref(c);
         return;
     }
@@ -256,6 +268,7 @@ static void enqueue(struct rpc_server *s, struct rpc_call *c)
         s->head = c;
     s->tail = c;
     s->queued++;
+    s->queued_bytes += c->request_len;
     pthread_cond_signal(&s->cond);
     pthread_mutex_unlock(&s->lock);
 }
@@ -270,8 +283,8 @@ static void on_new(struct rpc_call *c, bool ok)
         return;
     }
     if (atomic_load(&s->stopping)) {
-        grpc_call_cancel_with_status(c->call, GRPC_STATUS_UNAVAILABLE,
-                                     "the probe is shutting down", NULL);
+        grpc_call_cancel_with_status(c->call, GRPC_STATUS_UNAVAILABLE, "the probe is shutting down",
+                                     NULL);
         call_unref(c);
         return;
     }
@@ -349,7 +362,8 @@ static void drain_cq(struct rpc_server *s)
 {
     grpc_completion_queue_shutdown(s->cq);
     for (;;) {
-        grpc_event ev = grpc_completion_queue_next(s->cq, gpr_inf_future(GPR_CLOCK_MONOTONIC), NULL);
+        grpc_event ev =
+            grpc_completion_queue_next(s->cq, gpr_inf_future(GPR_CLOCK_MONOTONIC), NULL);
         if (ev.type == GRPC_QUEUE_SHUTDOWN)
             break;
     }
@@ -363,8 +377,8 @@ static void destroy(struct rpc_server *s)
             grpc_server_shutdown_and_notify(s->server, s->cq, &s->shutdown_tag);
             grpc_server_cancel_all_calls(s->server);
             for (;;) {
-                grpc_event ev = grpc_completion_queue_next(
-                    s->cq, gpr_inf_future(GPR_CLOCK_MONOTONIC), NULL);
+                grpc_event ev =
+                    grpc_completion_queue_next(s->cq, gpr_inf_future(GPR_CLOCK_MONOTONIC), NULL);
                 if (ev.type == GRPC_OP_COMPLETE && ev.tag == &s->shutdown_tag)
                     break;
                 if (ev.type == GRPC_OP_COMPLETE)
@@ -430,11 +444,14 @@ struct rpc_server *rpc_server_start(struct probe *p, const char *const *addrs, i
     grpc_arg args[] = {
         {.type = GRPC_ARG_INTEGER,
          .key = GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH,
-         .value.integer = RPC_MAX_REQUEST},
+         .value.integer = RPC_MAX_REQUEST                                             },
         {.type = GRPC_ARG_INTEGER,
          .key = GRPC_ARG_MAX_SEND_MESSAGE_LENGTH,
-         .value.integer = (int)RPC_MAX_REPLY + 1024},
-        /* A second probe on the same port must fail, not share it. */
+         .value.integer = (int)RPC_MAX_REPLY + 1024                                   },
+        {.type = GRPC_ARG_INTEGER,
+         .key = GRPC_ARG_MAX_CONCURRENT_STREAMS,
+         .value.integer = RPC_MAX_STREAMS                                             },
+ /* A second probe on the same port must fail, not share it. */
         {.type = GRPC_ARG_INTEGER, .key = GRPC_ARG_ALLOW_REUSEPORT, .value.integer = 0},
     };
     grpc_channel_args channel_args = {.num_args = sizeof(args) / sizeof(args[0]), .args = args};

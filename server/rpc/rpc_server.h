@@ -13,11 +13,16 @@
 struct probe;
 struct rpc_server;
 
-#define RPC_MAX_LISTEN     8   /* --rpc-listen addresses */
-#define RPC_WORKERS        4   /* worker threads, each with its own Lua state */
-#define RPC_MAX_REQUEST    (4 * 1024 * 1024) /* bytes of one request */
-#define RPC_QUEUE_MAX      256 /* calls waiting for a worker; beyond, RESOURCE_EXHAUSTED */
-#define RPC_PENDING_ACCEPT 16  /* calls requested from gRPC ahead of arrival */
+/* Limits. Requests: RPC_MAX_REQUEST bytes (gRPC answers RESOURCE_EXHAUSTED above it).
+ * Calls waiting for a worker: RPC_QUEUE_MAX, holding at most RPC_QUEUE_MAX_BYTES of
+ * requests; beyond either, a call is refused at once with RESOURCE_EXHAUSTED ("busy"). */
+#define RPC_MAX_LISTEN      8 /* --rpc-listen addresses */
+#define RPC_WORKERS         4 /* worker threads, each with its own Lua state */
+#define RPC_MAX_REQUEST     (4 * 1024 * 1024)
+#define RPC_QUEUE_MAX       256
+#define RPC_QUEUE_MAX_BYTES (256u * 1024 * 1024)
+#define RPC_MAX_STREAMS     64 /* concurrent calls per client connection */
+#define RPC_PENDING_ACCEPT  16 /* calls requested from gRPC ahead of their arrival */
 
 /* Listens on every address ("127.0.0.1:5741", "[::1]:5741", "unix:/path"; port 0 picks a
  * free port) and starts serving. Logs "rpc: listening on ADDR" per address. Returns the

@@ -42,8 +42,7 @@ probe_pid=
 stop_probe() {
     [ -n "$probe_pid" ] || return 0
     kill -TERM "$probe_pid" 2>/dev/null
-    local i
-    for i in $(seq 1 100); do
+    for _ in $(seq 1 100); do
         kill -0 "$probe_pid" 2>/dev/null || break
         sleep 0.1
     done
@@ -59,6 +58,7 @@ stop_probe() {
     probe_pid=
     return $rc
 }
+# shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
     stop_probe
     rm -rf "$tmp"
@@ -74,14 +74,14 @@ free_port() {
 # Starts the probe on a free port (a few tries: another process may take the port between
 # free_port and the probe's bind); sets port and probe_pid once the port accepts connections.
 start_probe() {
-    local attempt i
+    local attempt
     for attempt in 1 2 3; do
         port=$(free_port) || fail "node could not find a free port"
         mkdir -p "$tmp/data"
         "$NTOP_PROBE" -i "$pcap" -m 192.168.1.0/24 --rpc-listen "127.0.0.1:$port" \
             -d "$tmp/data" >"$tmp/probe.log" 2>&1 &
         probe_pid=$!
-        for i in $(seq 1 200); do # 20 s
+        for _ in $(seq 1 200); do # 20 s
             if ! kill -0 "$probe_pid" 2>/dev/null; then
                 wait "$probe_pid"
                 echo "probe exited with $? before answering on 127.0.0.1:$port (try $attempt):"

@@ -11,11 +11,14 @@
  * Options:
  *   --ifid N            Context.ifid (default 0, the first interface; -1 = none)
  *   --no-context        send no Context at all
+ *   --no-message        send no request message at all (only headers, then half-close)
  *   --raw-hex HEX       send these bytes as the request body instead of a Call
  *   --deadline-ms N     call deadline (default 20000)
  *   --cancel-after-ms N cancel the call N ms after starting it
  *   --repeat N          make the call N times on one channel; exit 1 when any status
  *                       differs from the first; prints the last answer
+ *   --parallel N        N calls in flight at once on one connection; prints the count
+ *                       per status
  *   --fuzz N [--seed S] N calls with random and mutated bodies over a few methods; prints
  *                       the count per status; exit 1 on UNAVAILABLE, INTERNAL or a
  *                       deadline (a crashed or stuck server)
@@ -57,87 +60,123 @@ static void sleep_ms(long ms)
     nanosleep(&ts, NULL);
 }
 
-/* One unary call in one batch. */
+/* One unary call in flight: everything its single batch points to. */
+struct pending {
+    grpc_call *call;
+    grpc_byte_buffer *req, *resp;
+    grpc_metadata_array initial_md, trailing_md;
+    grpc_status_code status;
+    grpc_slice details;
+    grpc_call_error start_error;
+};
+
+static void call_start(grpc_channel *ch, grpc_completion_queue *cq, const char *method,
+                       const struct buf *body, long deadline_ms, struct pending *p)
+{
+    memset(p, 0, sizeof(*p));
+    gpr_timespec deadline =
+        gpr_time_add(gpr_now(GPR_CLOCK_REALTIME), gpr_time_from_millis(deadline_ms, GPR_TIMESPAN));
+    grpc_slice path = grpc_slice_from_copied_string(method);
+    p->call =
+        grpc_channel_create_call(ch, NULL, GRPC_PROPAGATE_DEFAULTS, cq, path, NULL, deadline, NULL);
+    grpc_slice_unref(path);
+    if (body) {
+        grpc_slice payload = grpc_slice_from_copied_buffer((const char *)body->data, body->len);
+        p->req = grpc_raw_byte_buffer_create(&payload, 1);
+        grpc_slice_unref(payload);
+    }
+    grpc_metadata_array_init(&p->initial_md);
+    grpc_metadata_array_init(&p->trailing_md);
+    p->status = GRPC_STATUS_UNKNOWN;
+    p->details = grpc_empty_slice();
+
+    grpc_op ops[6];
+    size_t n = 0;
+    memset(ops, 0, sizeof(ops));
+    ops[n++].op = GRPC_OP_SEND_INITIAL_METADATA;
+    if (p->req) {
+        ops[n].op = GRPC_OP_SEND_MESSAGE;
+        ops[n++].data.send_message.send_message = p->req;
+    }
+    ops[n++].op = GRPC_OP_SEND_CLOSE_FROM_CLIENT;
+    ops[n].op = GRPC_OP_RECV_INITIAL_METADATA;
+    ops[n++].data.recv_initial_metadata.recv_initial_metadata = &p->initial_md;
+    ops[n].op = GRPC_OP_RECV_MESSAGE;
+    ops[n++].data.recv_message.recv_message = &p->resp;
+    ops[n].op = GRPC_OP_RECV_STATUS_ON_CLIENT;
+    ops[n].data.recv_status_on_client.trailing_metadata = &p->trailing_md;
+    ops[n].data.recv_status_on_client.status = &p->status;
+    ops[n++].data.recv_status_on_client.status_details = &p->details;
+    p->start_error = grpc_call_start_batch(p->call, ops, n, p, NULL);
+}
+
+/* Waits for the call (its tag is p) and moves the answer into a. */
+static void call_finish(grpc_completion_queue *cq, struct pending *p, struct answer *a)
+{
+    memset(a, 0, sizeof(*a));
+    if (p->start_error != GRPC_CALL_OK) {
+        a->status = GRPC_STATUS_INTERNAL;
+        a->message = strdup(grpc_call_error_to_string(p->start_error));
+    } else {
+        grpc_completion_queue_pluck(cq, p, gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
+        a->status = p->status;
+        size_t n = GRPC_SLICE_LENGTH(p->details);
+        a->message = malloc(n + 1);
+        memcpy(a->message, GRPC_SLICE_START_PTR(p->details), n);
+        a->message[n] = '\0';
+        grpc_byte_buffer_reader reader;
+        if (p->resp && grpc_byte_buffer_reader_init(&reader, p->resp)) {
+            grpc_slice all = grpc_byte_buffer_reader_readall(&reader);
+            a->len = GRPC_SLICE_LENGTH(all);
+            a->body = malloc(a->len ? a->len : 1);
+            memcpy(a->body, GRPC_SLICE_START_PTR(all), a->len);
+            grpc_slice_unref(all);
+            grpc_byte_buffer_reader_destroy(&reader);
+        }
+    }
+    if (p->resp)
+        grpc_byte_buffer_destroy(p->resp);
+    if (p->req)
+        grpc_byte_buffer_destroy(p->req);
+    grpc_slice_unref(p->details);
+    grpc_metadata_array_destroy(&p->initial_md);
+    grpc_metadata_array_destroy(&p->trailing_md);
+    grpc_call_unref(p->call);
+}
+
+/* One unary call in one batch, cancelled after cancel_ms when that is > 0. */
 static void call_once(grpc_channel *ch, grpc_completion_queue *cq, const char *method,
                       const struct buf *body, long deadline_ms, long cancel_ms, struct answer *a)
 {
-    memset(a, 0, sizeof(*a));
-    gpr_timespec deadline = gpr_time_add(gpr_now(GPR_CLOCK_REALTIME),
-                                         gpr_time_from_millis(deadline_ms, GPR_TIMESPAN));
-    grpc_slice path = grpc_slice_from_copied_string(method);
-    grpc_call *call = grpc_channel_create_call(ch, NULL, GRPC_PROPAGATE_DEFAULTS, cq, path, NULL,
-                                               deadline, NULL);
-    grpc_slice_unref(path);
-    grpc_slice payload = grpc_slice_from_copied_buffer((const char *)body->data, body->len);
-    grpc_byte_buffer *req = grpc_raw_byte_buffer_create(&payload, 1);
-    grpc_slice_unref(payload);
-
-    grpc_metadata_array initial_md, trailing_md;
-    grpc_metadata_array_init(&initial_md);
-    grpc_metadata_array_init(&trailing_md);
-    grpc_byte_buffer *resp = NULL;
-    grpc_status_code status = GRPC_STATUS_UNKNOWN;
-    grpc_slice details = grpc_empty_slice();
-
-    grpc_op ops[6];
-    memset(ops, 0, sizeof(ops));
-    ops[0].op = GRPC_OP_SEND_INITIAL_METADATA;
-    ops[1].op = GRPC_OP_SEND_MESSAGE;
-    ops[1].data.send_message.send_message = req;
-    ops[2].op = GRPC_OP_SEND_CLOSE_FROM_CLIENT;
-    ops[3].op = GRPC_OP_RECV_INITIAL_METADATA;
-    ops[3].data.recv_initial_metadata.recv_initial_metadata = &initial_md;
-    ops[4].op = GRPC_OP_RECV_MESSAGE;
-    ops[4].data.recv_message.recv_message = &resp;
-    ops[5].op = GRPC_OP_RECV_STATUS_ON_CLIENT;
-    ops[5].data.recv_status_on_client.trailing_metadata = &trailing_md;
-    ops[5].data.recv_status_on_client.status = &status;
-    ops[5].data.recv_status_on_client.status_details = &details;
-
-    static char tag;
-    grpc_call_error e = grpc_call_start_batch(call, ops, 6, &tag, NULL);
-    if (e != GRPC_CALL_OK) {
-        a->status = GRPC_STATUS_INTERNAL;
-        a->message = strdup(grpc_call_error_to_string(e));
-    } else {
-        if (cancel_ms > 0) {
-            sleep_ms(cancel_ms);
-            grpc_call_cancel(call, NULL);
-        }
-        grpc_completion_queue_pluck(cq, &tag, gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
-        a->status = status;
-        size_t n = GRPC_SLICE_LENGTH(details);
-        a->message = malloc(n + 1);
-        memcpy(a->message, GRPC_SLICE_START_PTR(details), n);
-        a->message[n] = '\0';
-        if (resp) {
-            grpc_byte_buffer_reader reader;
-            if (grpc_byte_buffer_reader_init(&reader, resp)) {
-                grpc_slice all = grpc_byte_buffer_reader_readall(&reader);
-                a->len = GRPC_SLICE_LENGTH(all);
-                a->body = malloc(a->len ? a->len : 1);
-                memcpy(a->body, GRPC_SLICE_START_PTR(all), a->len);
-                grpc_slice_unref(all);
-                grpc_byte_buffer_reader_destroy(&reader);
-            }
-        }
+    struct pending p;
+    call_start(ch, cq, method, body, deadline_ms, &p);
+    if (cancel_ms > 0 && p.start_error == GRPC_CALL_OK) {
+        sleep_ms(cancel_ms);
+        grpc_call_cancel(p.call, NULL);
     }
-    if (resp)
-        grpc_byte_buffer_destroy(resp);
-    grpc_byte_buffer_destroy(req);
-    grpc_slice_unref(details);
-    grpc_metadata_array_destroy(&initial_md);
-    grpc_metadata_array_destroy(&trailing_md);
-    grpc_call_unref(call);
+    call_finish(cq, &p, a);
 }
 
 static const char *status_name(grpc_status_code s)
 {
     static const char *const names[] = {
-        "OK",       "CANCELLED",         "UNKNOWN",        "INVALID_ARGUMENT",
-        "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED",
-        "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-        "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED",
+        "OK",
+        "CANCELLED",
+        "UNKNOWN",
+        "INVALID_ARGUMENT",
+        "DEADLINE_EXCEEDED",
+        "NOT_FOUND",
+        "ALREADY_EXISTS",
+        "PERMISSION_DENIED",
+        "RESOURCE_EXHAUSTED",
+        "FAILED_PRECONDITION",
+        "ABORTED",
+        "OUT_OF_RANGE",
+        "UNIMPLEMENTED",
+        "INTERNAL",
+        "UNAVAILABLE",
+        "DATA_LOSS",
+        "UNAUTHENTICATED",
     };
     return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }
@@ -242,17 +281,43 @@ static int fuzz(grpc_channel *ch, grpc_completion_queue *cq, const struct buf *t
     return bad ? 1 : 0;
 }
 
+/* n calls in flight at once on one connection; prints the count per status. */
+static void parallel(grpc_channel *ch, grpc_completion_queue *cq, const char *method,
+                     const struct buf *body, long deadline_ms, int n)
+{
+    struct pending *p = calloc((size_t)n, sizeof(*p));
+    int counts[17] = {0};
+    char busy[256] = "";
+    for (int i = 0; i < n; i++)
+        call_start(ch, cq, method, body, deadline_ms, &p[i]);
+    for (int i = 0; i < n; i++) {
+        struct answer a;
+        call_finish(cq, &p[i], &a);
+        counts[(unsigned)a.status < 17 ? a.status : GRPC_STATUS_UNKNOWN]++;
+        if (a.status == GRPC_STATUS_RESOURCE_EXHAUSTED)
+            snprintf(busy, sizeof(busy), "%s", a.message);
+        answer_free(&a);
+    }
+    for (int s = 0; s < 17; s++)
+        if (counts[s])
+            printf("parallel %s = %d\n", status_name((grpc_status_code)s), counts[s]);
+    if (*busy)
+        printf("parallel message = %s\n", busy);
+    free(p);
+}
+
 static void usage(void)
 {
-    fprintf(stderr, "usage: rpc_probe_client [--ifid N] [--no-context] [--raw-hex HEX] "
-                    "[--deadline-ms N] [--cancel-after-ms N] [--repeat N] [--fuzz N] "
-                    "[--seed S] TARGET METHOD [ARG...]\n");
+    fprintf(stderr,
+            "usage: rpc_probe_client [--ifid N] [--no-context] [--no-message] [--raw-hex HEX] "
+            "[--deadline-ms N] [--cancel-after-ms N] [--repeat N] [--parallel N] [--fuzz N] "
+            "[--seed S] TARGET METHOD [ARG...]\n");
 }
 
 int main(int argc, char **argv)
 {
-    int ifid = 0, repeat = 1, nfuzz = 0;
-    bool context = true;
+    int ifid = 0, repeat = 1, nfuzz = 0, nparallel = 0;
+    bool context = true, message = true;
     long deadline_ms = 20000, cancel_ms = 0;
     const char *raw_hex = NULL;
     int i = 1;
@@ -260,6 +325,10 @@ int main(int argc, char **argv)
         const char *o = argv[i];
         if (strcmp(o, "--no-context") == 0) {
             context = false;
+            continue;
+        }
+        if (strcmp(o, "--no-message") == 0) {
+            message = false;
             continue;
         }
         if (i + 1 >= argc) {
@@ -277,6 +346,8 @@ int main(int argc, char **argv)
             cancel_ms = atol(v);
         else if (strcmp(o, "--repeat") == 0)
             repeat = atoi(v);
+        else if (strcmp(o, "--parallel") == 0)
+            nparallel = atoi(v);
         else if (strcmp(o, "--fuzz") == 0)
             nfuzz = atoi(v);
         else if (strcmp(o, "--seed") == 0)
@@ -308,8 +379,8 @@ int main(int argc, char **argv)
     grpc_arg args[] = {
         {.type = GRPC_ARG_INTEGER,
          .key = GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH,
-         .value.integer = 80 * 1024 * 1024},
-        /* Each client process is its own connection; no subchannel sharing. */
+         .value.integer = 80 * 1024 * 1024                                                      },
+ /* Each client process is its own connection; no subchannel sharing. */
         {.type = GRPC_ARG_INTEGER, .key = GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, .value.integer = 1},
     };
     grpc_channel_args cargs = {.num_args = 2, .args = args};
@@ -321,17 +392,19 @@ int main(int argc, char **argv)
 
     if (nfuzz > 0) {
         rc = fuzz(ch, cq, &body, nfuzz);
+    } else if (nparallel > 0) {
+        parallel(ch, cq, method, &body, deadline_ms, nparallel);
     } else {
         struct answer a = {0};
         grpc_status_code first = GRPC_STATUS_OK;
         for (int k = 0; k < repeat; k++) {
             answer_free(&a);
-            call_once(ch, cq, method, &body, deadline_ms, cancel_ms, &a);
+            call_once(ch, cq, method, message ? &body : NULL, deadline_ms, cancel_ms, &a);
             if (k == 0)
                 first = a.status;
             else if (a.status != first) {
-                fprintf(stderr, "call %d: status %s, first was %s (%s)\n", k,
-                        status_name(a.status), status_name(first), a.message);
+                fprintf(stderr, "call %d: status %s, first was %s (%s)\n", k, status_name(a.status),
+                        status_name(first), a.message);
                 rc = 1;
             }
         }

@@ -1,0 +1,58 @@
+/* What the interface's files (iface*.c) share; not for the rest of the probe. */
+#ifndef NTOP_IFACE_INTERNAL_H
+#define NTOP_IFACE_INTERNAL_H
+
+#include "iface.h"
+
+/* L4 slot of per-protocol counters; ICMPv6 counts as other IP, as in ntopng. */
+static inline enum l4_slot l4_slot_of(uint8_t proto)
+{
+    switch (proto) {
+    case 6:
+        return L4_TCP;
+    case 17:
+        return L4_UDP;
+    case 1:
+        return L4_ICMP;
+    default:
+        return L4_OTHER;
+    }
+}
+
+static inline void add_traffic(struct traffic *t, bool sent, uint64_t bytes)
+{
+    if (sent) {
+        t->pkts_sent++;
+        t->bytes_sent += bytes;
+    } else {
+        t->pkts_rcvd++;
+        t->bytes_rcvd += bytes;
+    }
+}
+
+/* iface.c */
+void flow_free(struct flow *f);
+
+/* iface_hosts.c */
+struct host *host_get(struct iface *ifc, const struct ipaddr *ip, uint16_t vlan, const uint8_t *mac,
+                      uint64_t ts);
+void host_release(struct iface *ifc, struct host *h);
+struct host_l7 *host_l7_slot(struct host *h, uint16_t proto);
+bool peer_set_add(struct peer_set **ps, uint32_t key);
+uint32_t peer_key(const struct host *peer, bool as_client);
+
+/* iface_l7.c */
+void account_l7(struct iface *ifc, struct flow *f, const struct flow_dir *c2s,
+                const struct flow_dir *s2c, uint64_t ts_us, bool new_flow);
+void finish_detection(struct iface *ifc, struct flow *f, uint64_t ts_us);
+void host_set_name(struct host *h, const char *name);
+
+/* iface_flows.c */
+struct flow *flow_get(struct iface *ifc, const struct pkt *p, bool *src_is_client, bool *is_new);
+void flow_swap(struct iface *ifc, struct flow *f);
+void flow_request_swap(struct iface *ifc, struct flow *f);
+void update_tcp_seq(struct iface *ifc, struct flow_dir *d, const struct pkt *p);
+void account_networks(struct iface *ifc, const struct host *src, const struct host *dst,
+                      int64_t bytes, int64_t pkts);
+
+#endif

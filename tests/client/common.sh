@@ -1,0 +1,102 @@
+# shellcheck shell=bash
+# Shared by tests/client/*.sh (sourced). Exit 77 = skipped (ctest SKIP_RETURN_CODE).
+# Environment (set by CMake): NTOP_PROBE, NTOP_SHELL, NTOP_CLIENT_E2E, NTOP_SHARED_DIR, ...
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+PASS=0
+FAIL=0
+PROBE_PIDS=()
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/ntop-client.XXXXXX")
+
+skip() {
+    echo "SKIP: $*"
+    exit 77
+}
+
+pass() {
+    PASS=$((PASS + 1))
+    echo "ok   $1"
+}
+
+fail() {
+    FAIL=$((FAIL + 1))
+    echo "FAIL $1"
+    if [ $# -gt 1 ]; then printf '%s\n' "$2" | head -30 | sed 's/^/     | /'; fi
+}
+
+finish() {
+    echo "$PASS passed, $FAIL failed"
+    [ "$FAIL" -eq 0 ] && exit 0
+    exit 1
+}
+
+# shellcheck disable=SC2317 # called by the EXIT trap
+cleanup() {
+    local pid
+    for pid in "${PROBE_PIDS[@]}"; do
+        kill -0 "$pid" 2>/dev/null && stop_probe "$pid"
+    done
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# check NAME DETAIL COMMAND...: pass when COMMAND succeeds
+check() {
+    local name=$1 detail=$2
+    shift 2
+    if "$@"; then pass "$name"; else fail "$name" "$detail"; fi
+}
+
+# The captures and a probe that serves RPC, or skip.
+PCAP1=${NTOP_SHARED_DIR:-$HERE/../../../shared}/pcaps/ntopng-e2e/test_01.pcap
+PCAP2=${NTOP_SHARED_DIR:-$HERE/../../../shared}/pcaps/ntopng-e2e/dns_contacts.pcap
+require_probe() {
+    if [ ! -f "$PCAP1" ] || [ ! -f "$PCAP2" ]; then skip "../shared not found ($PCAP1)"; fi
+    : "${NTOP_PROBE:?NTOP_PROBE is not set}"
+    "$NTOP_PROBE" --help 2>&1 | grep -q -- --rpc-listen || skip "ntop-probe has no --rpc-listen"
+}
+
+# start_probe NAME ADDR PCAP...: replays the captures (-m 192.168.1.0/24), then serves on ADDR
+# ("unix:PATH" or "127.0.0.1:0"). Sets PROBE_PID and PROBE_TARGET (the TCP port it picked).
+start_probe() {
+    local name=$1 addr=$2 ifs=() p
+    shift 2
+    for p in "$@"; do ifs+=(-i "$p"); done
+    echo 'print("END")' >"$TMP/end.lua"
+    mkdir -p "$TMP/$name.data"
+    "$NTOP_PROBE" "${ifs[@]}" -m 192.168.1.0/24 -d "$TMP/$name.data" --rpc-listen "$addr" \
+        --run-script "$TMP/end.lua" >"$TMP/$name.out" 2>"$TMP/$name.err" &
+    PROBE_PID=$!
+    PROBE_PIDS+=("$PROBE_PID")
+    for _ in $(seq 1 600); do
+        if grep -qx END "$TMP/$name.out" 2>/dev/null; then
+            PROBE_TARGET=$addr
+            if [ "${addr%:0}" != "$addr" ]; then
+                PROBE_TARGET=$(sed -n 's/.*rpc: listening on \(127\.0\.0\.1:[0-9][0-9]*\)$/\1/p' \
+                    "$TMP/$name.err" | head -1)
+            fi
+            [ -n "$PROBE_TARGET" ] && return 0
+            break
+        fi
+        kill -0 "$PROBE_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    fail "probe $name serves on $addr" "$(tail -20 "$TMP/$name.err")"
+    finish
+}
+
+# stop_probe PID: SIGTERM, then waits for it (10 s at most).
+stop_probe() {
+    kill -TERM "$1" 2>/dev/null
+    for _ in $(seq 1 100); do
+        kill -0 "$1" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL "$1" 2>/dev/null
+    wait "$1" 2>/dev/null
+}
+
+# capinfos' packet count of a capture (the independent oracle), or empty.
+capinfos_packets() {
+    command -v capinfos >/dev/null && capinfos -M -c -T -r "$1" 2>/dev/null | cut -f2
+}
