@@ -10,13 +10,18 @@ packages=(
     lua5.4 lua-dkjson
     libcmocka-dev
     # oracles and test tools
-    libndpi-bin tshark wireshark-common python3 iproute2 valgrind nodejs npm
+    libndpi-bin tshark wireshark-common python3 iproute2 valgrind
 )
 
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js for the gRPC interop test: Debian's, unless a node and npm are already there (the
+# machine image may ship its own, which Debian's packages would conflict with).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    missing+=(nodejs npm)
+fi
 if [ ${#missing[@]} -eq 0 ]; then
     echo "install-deps: all packages present"
     exit 0
