@@ -5,6 +5,7 @@
 
 #include "ntopclient.h"
 #include "ntop/v1/value.pb-c.h"
+#include "wire_check.h"
 #include "wire_lua.h"
 
 #include <stddef.h>
@@ -34,27 +35,16 @@ const struct ntop_client_options *ntop_client_options(const struct ntop_client *
 /* The wire limits of the client's options. */
 struct wire_limits ntop_client_limits(const struct ntop_client *c);
 
-/* Checks that a serialized Call (is_call) or Reply nests tables at most max_depth deep and
- * holds at most max_elements values, without unpacking it: protobuf-c's unpack recurses once
- * per nested message with no limit, so a deep enough message overflows the stack. 0, or
- * NTOP_ELIMIT / NTOP_EINVAL (malformed) with a message in err. */
-int ntop_wire_check(const uint8_t *buf, size_t len, int is_call, const struct wire_limits *lim,
-                    char *err, size_t errlen);
+/* wire_check_message (proto/wire_check.h) as a client status: NTOP_ELIMIT past a limit,
+ * NTOP_EINVAL when malformed, NTOP_ENOMEM. */
+int ntop_wire_check(const uint8_t *buf, size_t len, const struct wire_limits *lim, char *err,
+                    size_t errlen);
 
 /* ---- C values <-> wire (convert.c) ---- */
 
-/* Bump allocator for messages (the C library's own, so that libntopclient.so does not depend
- * on Lua through wire_lua.c): everything lives until ntop_arena_free(). */
-struct ntop_arena {
-    struct ntop_arena_chunk *chunks;
-};
-
-void *ntop_arena_alloc(struct ntop_arena *a, size_t size); /* zeroed; NULL on OOM */
-void ntop_arena_free(struct ntop_arena *a);
-
 /* The wire form of v (borrowed; strings are borrowed from v too, so v must outlive the result)
  * built in the arena. NULL with a message in err past a limit or out of memory. */
-Ntop__V1__Value *ntop_value_to_wire(const struct ntop_value *v, struct ntop_arena *arena,
+Ntop__V1__Value *ntop_value_to_wire(const struct ntop_value *v, struct wire_arena *arena,
                                     const struct wire_limits *lim, uint32_t *elements, char *err,
                                     size_t errlen);
 

@@ -9,51 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- arena ---- */
-
-struct ntop_arena_chunk {
-    struct ntop_arena_chunk *next;
-    size_t used, size;
-    max_align_t data[];
-};
-
-#define ARENA_CHUNK_MIN (16 * 1024)
-
-void *ntop_arena_alloc(struct ntop_arena *a, size_t size)
-{
-    size = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
-    struct ntop_arena_chunk *c = a->chunks;
-    if (!c || c->size - c->used < size) {
-        size_t cap = size > ARENA_CHUNK_MIN ? size : ARENA_CHUNK_MIN;
-        if (!(c = malloc(sizeof(*c) + cap)))
-            return NULL;
-        c->size = cap;
-        c->used = 0;
-        c->next = a->chunks;
-        a->chunks = c;
-    }
-    void *p = (char *)c->data + c->used;
-    c->used += size;
-    memset(p, 0, size);
-    return p;
-}
-
-void ntop_arena_free(struct ntop_arena *a)
-{
-    while (a->chunks) {
-        struct ntop_arena_chunk *next = a->chunks->next;
-        free(a->chunks);
-        a->chunks = next;
-    }
-}
-
 /* ---- C -> wire ---- */
 
-static Ntop__V1__Value *to_wire(const struct ntop_value *v, struct ntop_arena *a,
+static Ntop__V1__Value *to_wire(const struct ntop_value *v, struct wire_arena *a,
                                 const struct wire_limits *lim, uint32_t depth, uint32_t *elements,
                                 char *err, size_t errlen);
 
-static Ntop__V1__Table *table_to_wire(const struct ntop_value *v, struct ntop_arena *a,
+static Ntop__V1__Table *table_to_wire(const struct ntop_value *v, struct wire_arena *a,
                                       const struct wire_limits *lim, uint32_t depth,
                                       uint32_t *elements, char *err, size_t errlen)
 {
@@ -66,9 +28,9 @@ static Ntop__V1__Table *table_to_wire(const struct ntop_value *v, struct ntop_ar
         snprintf(err, errlen, "more than %u values in one message", lim->max_elements);
         return NULL;
     }
-    Ntop__V1__Table *t = ntop_arena_alloc(a, sizeof(*t));
-    if (!t || (na && !(t->array = ntop_arena_alloc(a, na * sizeof(*t->array)))) ||
-        (ne && !(t->entries = ntop_arena_alloc(a, ne * sizeof(*t->entries))))) {
+    Ntop__V1__Table *t = wire_arena_alloc(a, sizeof(*t));
+    if (!t || (na && !(t->array = wire_arena_alloc(a, na * sizeof(*t->array)))) ||
+        (ne && !(t->entries = wire_arena_alloc(a, ne * sizeof(*t->entries))))) {
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
@@ -88,7 +50,7 @@ static Ntop__V1__Table *table_to_wire(const struct ntop_value *v, struct ntop_ar
             snprintf(err, errlen, "table key is %s", e->key.type == NTOP_TNIL ? "nil" : "NaN");
             return NULL;
         }
-        Ntop__V1__Entry *we = ntop_arena_alloc(a, sizeof(*we));
+        Ntop__V1__Entry *we = wire_arena_alloc(a, sizeof(*we));
         if (!we) {
             snprintf(err, errlen, "out of memory");
             return NULL;
@@ -102,7 +64,7 @@ static Ntop__V1__Table *table_to_wire(const struct ntop_value *v, struct ntop_ar
     return t;
 }
 
-static Ntop__V1__Value *to_wire(const struct ntop_value *v, struct ntop_arena *a,
+static Ntop__V1__Value *to_wire(const struct ntop_value *v, struct wire_arena *a,
                                 const struct wire_limits *lim, uint32_t depth, uint32_t *elements,
                                 char *err, size_t errlen)
 {
@@ -110,7 +72,7 @@ static Ntop__V1__Value *to_wire(const struct ntop_value *v, struct ntop_arena *a
         snprintf(err, errlen, "more than %u values in one message", lim->max_elements);
         return NULL;
     }
-    Ntop__V1__Value *w = ntop_arena_alloc(a, sizeof(*w));
+    Ntop__V1__Value *w = wire_arena_alloc(a, sizeof(*w));
     if (!w) {
         snprintf(err, errlen, "out of memory");
         return NULL;
@@ -152,7 +114,7 @@ static Ntop__V1__Value *to_wire(const struct ntop_value *v, struct ntop_arena *a
     }
 }
 
-Ntop__V1__Value *ntop_value_to_wire(const struct ntop_value *v, struct ntop_arena *arena,
+Ntop__V1__Value *ntop_value_to_wire(const struct ntop_value *v, struct wire_arena *arena,
                                     const struct wire_limits *lim, uint32_t *elements, char *err,
                                     size_t errlen)
 {
@@ -350,7 +312,7 @@ static int pack_call(struct ntop_client *c, const struct ntop_value *args, size_
                      struct ntop_result *res)
 {
     const struct wire_limits lim = ntop_client_limits(c);
-    struct ntop_arena arena = {0};
+    struct wire_arena arena = {0};
     Ntop__V1__Call call = NTOP__V1__CALL__INIT;
     Ntop__V1__Context wctx;
     ntop_context_to_wire(&wctx, ctx);
@@ -363,7 +325,7 @@ static int pack_call(struct ntop_client *c, const struct ntop_value *args, size_
                       nargs, lim.max_elements);
         goto out;
     }
-    if (nargs && !(call.args = ntop_arena_alloc(&arena, nargs * sizeof(*call.args)))) {
+    if (nargs && !(call.args = wire_arena_alloc(&arena, nargs * sizeof(*call.args)))) {
         status = fail(res, NTOP_STATUS_RESOURCE_EXHAUSTED, "out of memory");
         goto out;
     }
@@ -387,7 +349,7 @@ static int pack_call(struct ntop_client *c, const struct ntop_value *args, size_
     }
     *out_len = ntop__v1__call__pack(&call, *out);
 out:
-    ntop_arena_free(&arena);
+    wire_arena_free(&arena);
     return status;
 }
 
@@ -397,7 +359,7 @@ static int unpack_reply(struct ntop_client *c, const uint8_t *buf, size_t len,
 {
     const struct wire_limits lim = ntop_client_limits(c);
     char err[256] = "";
-    if (ntop_wire_check(buf, len, 0, &lim, err, sizeof(err)) != 0)
+    if (ntop_wire_check(buf, len, &lim, err, sizeof(err)) != 0)
         return fail(res, NTOP_STATUS_RESOURCE_EXHAUSTED, "reply refused: %s", err);
     Ntop__V1__Reply *reply = ntop__v1__reply__unpack(NULL, len, buf);
     if (!reply)
@@ -470,4 +432,19 @@ int ntop_client_call(struct ntop_client *c, const char *ns, const char *name,
     free(message);
     free(reply);
     return status;
+}
+
+int ntop_wire_check(const uint8_t *buf, size_t len, const struct wire_limits *lim, char *err,
+                    size_t errlen)
+{
+    switch (wire_check_message(buf, len, lim, err, errlen)) {
+    case WIRE_CHECK_OK:
+        return 0;
+    case WIRE_CHECK_NOMEM:
+        return NTOP_ENOMEM;
+    case WIRE_CHECK_MALFORMED:
+        return NTOP_EINVAL;
+    default:
+        return NTOP_ELIMIT;
+    }
 }

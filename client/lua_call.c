@@ -116,7 +116,7 @@ int lcall_decode(lua_State *L, struct lprobe *p, const uint8_t *reply, size_t re
 {
     struct decode_state st = {.lim = ntop_client_limits(p->client), .fname = fname};
     char why[200];
-    if (ntop_wire_check(reply, reply_len, 0, &st.lim, why, sizeof(why)) != 0) {
+    if (ntop_wire_check(reply, reply_len, &st.lim, why, sizeof(why)) != 0) {
         lua_pushfstring(L, "%s: reply refused: %s", fname, why);
         return -1;
     }

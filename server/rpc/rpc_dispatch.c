@@ -2,6 +2,8 @@
  * lua_pcall, results -> Reply. See rpc_dispatch.h. */
 #include "rpc_dispatch.h"
 
+#include "wire_check.h"
+
 #include "../core/log.h"
 #include "../core/probe.h"
 #include "../lua/context.h"
@@ -290,9 +292,16 @@ void rpc_dispatch(struct rpc_worker *w, const char *method, const uint8_t *req, 
         goto done;
     }
     char why[256];
-    if (rpc_precheck_call(req, len, lim.max_depth, lim.max_elements, &r->err, why, sizeof(why)) !=
-        0) {
-        snprintf(r->msg, sizeof(r->msg), "%s.%s: %s", r->ns, name, why);
+    int checked = wire_check_message(req, len, &lim, why, sizeof(why));
+    if (checked != WIRE_CHECK_OK) {
+        r->err = checked == WIRE_CHECK_TOO_MANY   ? RPC_ERR_SIZE
+                 : checked == WIRE_CHECK_TOO_DEEP ? RPC_ERR_DEPTH
+                                                  : RPC_ERR_MALFORMED;
+        if (checked == WIRE_CHECK_MALFORMED)
+            snprintf(r->msg, sizeof(r->msg),
+                     "%s.%s: malformed request: not a valid ntop.v1.Call (%s)", r->ns, name, why);
+        else
+            snprintf(r->msg, sizeof(r->msg), "%s.%s: %s", r->ns, name, why);
         goto done;
     }
     call = ntop__v1__call__unpack(NULL, len, req);

@@ -72,10 +72,5 @@ void rpc_worker_free(struct rpc_worker *w);
 void rpc_dispatch(struct rpc_worker *w, const char *method, const uint8_t *req, size_t len,
                   struct rpc_result *out);
 
-/* Checks the wire structure of a Call without building it: well-formed fields, table
- * nesting and value count within the wire limits. Guards protobuf-c, whose unpacking
- * recurses once per nesting level. 0, or -1 with *kind and a message in err. Any thread. */
-int rpc_precheck_call(const uint8_t *buf, size_t len, uint32_t max_depth, uint32_t max_values,
-                      enum rpc_error *kind, char *err, size_t errlen);
 
 #endif

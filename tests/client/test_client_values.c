@@ -20,12 +20,12 @@ static const struct wire_limits lim = WIRE_DEFAULT_LIMITS;
 static int roundtrip(const struct ntop_value *v, struct ntop_value *out,
                      const struct wire_limits *l)
 {
-    struct ntop_arena arena = {0};
+    struct wire_arena arena = {0};
     char err[256];
     uint32_t elements = 0;
     Ntop__V1__Value *w = ntop_value_to_wire(v, &arena, l, &elements, err, sizeof(err));
     if (!w) {
-        ntop_arena_free(&arena);
+        wire_arena_free(&arena);
         return -100;
     }
     Ntop__V1__Reply reply = NTOP__V1__REPLY__INIT;
@@ -34,8 +34,8 @@ static int roundtrip(const struct ntop_value *v, struct ntop_value *out,
     size_t len = ntop__v1__reply__get_packed_size(&reply);
     uint8_t *buf = malloc(len + 1);
     ntop__v1__reply__pack(&reply, buf);
-    ntop_arena_free(&arena);
-    int rc = ntop_wire_check(buf, len, 0, l, err, sizeof(err));
+    wire_arena_free(&arena);
+    int rc = ntop_wire_check(buf, len, l, err, sizeof(err));
     if (rc != 0) {
         free(buf);
         return -200 + rc;
@@ -188,7 +188,7 @@ static void test_depth_limit(void **state)
     assert_int_equal(roundtrip(deep, &out, &lim), -100); /* refused before it is sent */
     /* and refused when it arrives, by the pre-check (a sender with higher limits) */
     struct wire_limits high = {.max_depth = 100, .max_elements = 1000};
-    struct ntop_arena arena = {0};
+    struct wire_arena arena = {0};
     char err[256];
     uint32_t elements = 0;
     Ntop__V1__Value *w = ntop_value_to_wire(deep, &arena, &high, &elements, err, sizeof(err));
@@ -200,7 +200,7 @@ static void test_depth_limit(void **state)
     len = ntop__v1__reply__get_packed_size(&reply);
     uint8_t *buf = malloc(len);
     ntop__v1__reply__pack(&reply, buf);
-    assert_int_equal(ntop_wire_check(buf, len, 0, &lim, err, sizeof(err)), NTOP_ELIMIT);
+    assert_int_equal(ntop_wire_check(buf, len, &lim, err, sizeof(err)), NTOP_ELIMIT);
     assert_non_null(strstr(err, "deeper than 64"));
     /* the converter refuses it too, on its own */
     Ntop__V1__Reply *r = ntop__v1__reply__unpack(NULL, len, buf);
@@ -210,7 +210,7 @@ static void test_depth_limit(void **state)
     assert_int_equal(out.type, NTOP_TNIL);
     ntop__v1__reply__free_unpacked(r, NULL);
     free(buf);
-    ntop_arena_free(&arena);
+    wire_arena_free(&arena);
     ntop_value_free(ok);
     ntop_value_free(deep);
     struct ntop_value copy;
@@ -270,7 +270,7 @@ static void test_precheck_deep_message(void **state)
     memcpy(buf + start, hdr, h);
     len += h;
     char err[256];
-    assert_int_equal(ntop_wire_check(buf + start, len, 0, &lim, err, sizeof(err)), NTOP_ELIMIT);
+    assert_int_equal(ntop_wire_check(buf + start, len, &lim, err, sizeof(err)), NTOP_ELIMIT);
     free(buf);
 }
 
@@ -279,15 +279,15 @@ static void test_precheck_malformed(void **state)
     (void)state;
     char err[256];
     static const uint8_t truncated[] = {0x0a, 0x05, 0x08}; /* a Value of 5 bytes, 1 present */
-    assert_int_equal(ntop_wire_check(truncated, sizeof(truncated), 0, &lim, err, sizeof(err)),
+    assert_int_equal(ntop_wire_check(truncated, sizeof(truncated), &lim, err, sizeof(err)),
                      NTOP_EINVAL);
     static const uint8_t group[] = {0x0b, 0x0c}; /* wire type 3 */
-    assert_int_equal(ntop_wire_check(group, sizeof(group), 0, &lim, err, sizeof(err)), NTOP_EINVAL);
+    assert_int_equal(ntop_wire_check(group, sizeof(group), &lim, err, sizeof(err)), NTOP_EINVAL);
     static const uint8_t varint[] = {0x08, 0xff, 0xff, 0xff, 0xff, 0xff,
                                      0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-    assert_int_equal(ntop_wire_check(varint, sizeof(varint), 0, &lim, err, sizeof(err)),
+    assert_int_equal(ntop_wire_check(varint, sizeof(varint), &lim, err, sizeof(err)),
                      NTOP_EINVAL);
-    assert_int_equal(ntop_wire_check(NULL, 0, 0, &lim, err, sizeof(err)), 0); /* empty Reply */
+    assert_int_equal(ntop_wire_check(NULL, 0, &lim, err, sizeof(err)), 0); /* empty Reply */
 }
 
 static void test_context(void **state)

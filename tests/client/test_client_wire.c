@@ -74,7 +74,7 @@ static int lua_roundtrip(lua_State *L, const char *expr, char *err, size_t errle
     uint8_t *buf = malloc(len + 1);
     ntop__v1__reply__pack(&reply, buf);
     wire_arena_free(&arena); /* after packing: strings were borrowed from Lua */
-    assert_int_equal(ntop_wire_check(buf, len, 0, &lim, err, errlen), 0);
+    assert_int_equal(ntop_wire_check(buf, len, &lim, err, errlen), 0);
     Ntop__V1__Reply *r = ntop__v1__reply__unpack(NULL, len, buf);
     free(buf);
     assert_non_null(r);
@@ -202,7 +202,7 @@ static void test_c_to_lua(void **state)
     assert_int_equal(ntop_table_append(t, ntop_value_new_number(7.0)), 0);
     assert_int_equal(ntop_table_append(t, ntop_value_new_lstring("a\0b", 3)), 0);
     assert_int_equal(ntop_table_set_field(t, "n", ntop_value_new_integer(INT64_MIN)), 0);
-    struct ntop_arena arena = {0};
+    struct wire_arena arena = {0};
     char err[256];
     uint32_t elements = 0;
     Ntop__V1__Value *w = ntop_value_to_wire(t, &arena, &lim, &elements, err, sizeof(err));
@@ -214,7 +214,7 @@ static void test_c_to_lua(void **state)
                      LUA_OK);
     assert_true(lua_toboolean(L, -1));
     lua_pop(L, 1);
-    ntop_arena_free(&arena);
+    wire_arena_free(&arena);
     ntop_value_free(t);
 }
 

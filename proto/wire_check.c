@@ -3,7 +3,7 @@
  * tables overflow the stack (2.4 MB of Value{table{array{Value{...}}}} crash it). The walk is
  * iterative, knows which fields of value.proto are messages, and counts table nesting and
  * values the way wire_lua does (each Value, keys included, is one element). */
-#include "client_internal.h"
+#include "wire_check.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,16 +47,16 @@ static int varint(const uint8_t *buf, size_t end, size_t *pos, uint64_t *out)
     return -1;
 }
 
-int ntop_wire_check(const uint8_t *buf, size_t len, int is_call, const struct wire_limits *lim,
-                    char *err, size_t errlen)
+int wire_check_message(const uint8_t *buf, size_t len, const struct wire_limits *lim, char *err,
+                       size_t errlen)
 {
-    (void)is_call; /* Call and Reply share their layout: 1 = values, 2 = context */
+    /* Call and Reply share their layout: 1 = values, 2 = context. */
     /* Each table level is at most Table + Entry + Value frames, plus the top frame. */
     size_t cap = 3 * (size_t)lim->max_depth + 4;
     struct frame *st = malloc(cap * sizeof(*st));
     if (!st) {
         snprintf(err, errlen, "out of memory");
-        return NTOP_ENOMEM;
+        return WIRE_CHECK_NOMEM;
     }
     size_t n = 0, pos = 0;
     uint32_t tables = 0, elements = 0;
@@ -99,12 +99,12 @@ int ntop_wire_check(const uint8_t *buf, size_t len, int is_call, const struct wi
             }
             if (t == M_VALUE && ++elements > lim->max_elements) {
                 snprintf(err, errlen, "more than %u values in one message", lim->max_elements);
-                rc = NTOP_ELIMIT;
+                rc = WIRE_CHECK_TOO_MANY;
                 goto out;
             }
             if (t == M_TABLE && ++tables > lim->max_depth) {
                 snprintf(err, errlen, "tables nested deeper than %u levels", lim->max_depth);
-                rc = NTOP_ELIMIT;
+                rc = WIRE_CHECK_TOO_DEEP;
                 goto out;
             }
             if (n == cap) /* cannot happen with the depth check, but never overflow */
@@ -119,7 +119,7 @@ int ntop_wire_check(const uint8_t *buf, size_t len, int is_call, const struct wi
     goto out;
 malformed:
     snprintf(err, errlen, "malformed message at byte %zu", pos);
-    rc = NTOP_EINVAL;
+    rc = WIRE_CHECK_MALFORMED;
 out:
     free(st);
     return rc;
