@@ -157,7 +157,7 @@ static int try_bind(const char *addr, char *why, size_t whylen)
     struct addrinfo *res;
     int gai = getaddrinfo(host[0] ? host : NULL, port, &hints, &res);
     if (gai != 0) {
-        snprintf(why, whylen, "cannot resolve '%s': %s", host, gai_strerror(gai));
+        snprintf(why, whylen, "cannot resolve '%.200s': %s", host, gai_strerror(gai));
         return -1;
     }
     int rc = 0;
