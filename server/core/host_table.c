@@ -105,10 +105,10 @@ static inline uint32_t mac_hash(const uint8_t a[6])
     return (uint32_t)hash_mix64(v);
 }
 
-int mac_table_init(struct mac_table *t)
+int mac_table_init(struct mac_table *t, uint32_t max_entries)
 {
     memset(t, 0, sizeof(*t));
-    uint32_t n = 1024;
+    uint32_t n = hash_bucket_count(max_entries);
     t->buckets = calloc(n, sizeof(*t->buckets));
     if (!t->buckets)
         return -1;

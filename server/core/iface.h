@@ -150,7 +150,9 @@ struct host *host_table_insert(struct host_table *t, const struct ipaddr *ip, ui
 void host_table_remove(struct host_table *t, struct host *h);
 void host_free(struct host *h);
 
-int mac_table_init(struct mac_table *t);
+/* Buckets sized for `max_entries` MACs (the host table's size: one MAC per host at most
+ * on a LAN); chains grow past that. */
+int mac_table_init(struct mac_table *t, uint32_t max_entries);
 void mac_table_destroy(struct mac_table *t);
 struct mac *mac_table_get(struct mac_table *t, const uint8_t addr[6], bool create);
 
