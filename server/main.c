@@ -4,6 +4,7 @@
 #include "core/iface.h"
 #include "core/log.h"
 #include "core/probe.h"
+#include "core/redis.h"
 #include "lua/engine.h"
 #include "lua/registry.h"
 #include "rpc/rpc_server.h"
@@ -62,6 +63,12 @@ static void usage(FILE *out)
         "                              --shutdown-when-done is ignored. No TLS or tokens\n"
         "                              yet: listen on loopback or a unix socket only\n"
         "\n"
+        "Cache (ntop.*Cache):\n"
+        "  -r, --redis HOST[:PORT][@DB]|SOCKET\n"
+        "                              Redis to use (default: a private redis-server on\n"
+        "                              a Unix socket in the data directory, started on\n"
+        "                              first use and stopped at exit)\n"
+        "\n"
         "Directories and logs:\n"
         "  -d, --data-dir DIR          data directory (default /var/lib/ntop-probe, or\n"
         "                              $TMPDIR/ntop-probe when that is not writable)\n"
@@ -90,6 +97,9 @@ enum {
     OPT_RPC_LISTEN,
 };
 
+/* -r: NULL for the private redis-server. */
+static const char *redis_spec;
+
 static const struct option long_options[] = {
     {"interface",             required_argument, NULL, 'i'                   },
     {"filter",                required_argument, NULL, 'B'                   },
@@ -102,6 +112,7 @@ static const struct option long_options[] = {
     {"run-script",            required_argument, NULL, OPT_RUN_SCRIPT        },
     {"demo",                  no_argument,       NULL, OPT_DEMO              },
     {"data-dir",              required_argument, NULL, 'd'                   },
+    {"redis",                 required_argument, NULL, 'r'                   },
     {"install-dir",           required_argument, NULL, OPT_INSTALL_DIR       },
     {"list-api",              no_argument,       NULL, OPT_LIST_API          },
     {"ndpi-giveup-packets",   required_argument, NULL, OPT_NDPI_GIVEUP       },
@@ -282,7 +293,7 @@ static int parse_options(struct probe *p, int argc, char **argv)
     o->ndpi_giveup_packets = 12;
     bool demo = false;
     int c;
-    while ((c = getopt_long(argc, argv, "i:B:m:x:X:d:vqVh", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "i:B:m:x:X:d:r:vqVh", long_options, NULL)) != -1) {
         uint32_t v;
         switch (c) {
         case 'i':
@@ -353,6 +364,9 @@ static int parse_options(struct probe *p, int argc, char **argv)
             break;
         case 'd':
             o->data_dir = optarg;
+            break;
+        case 'r':
+            redis_spec = optarg;
             break;
         case OPT_INSTALL_DIR:
             o->install_dir = optarg;
@@ -441,6 +455,8 @@ int main(int argc, char **argv)
         log_warning("--shutdown-when-done is ignored with --rpc-listen: serving until "
                     "SIGINT/SIGTERM");
 
+    redis_configure(redis_spec, p->data_dir);
+
     if (signals_start(p) != 0) {
         log_error("cannot start the signal thread");
         free(p->command_line);
@@ -511,6 +527,7 @@ out:
         capture_stop(p->ifaces[i]);
     for (int i = 0; i < p->num_ifaces; i++)
         iface_free(p->ifaces[i]);
+    redis_shutdown();
     free(p->command_line);
     signals_stop();
     log_normal("ntop-probe stopped");
