@@ -26,16 +26,19 @@ coproc CLIENT {
         "$NTOP_CLIENT_E2E" "unix:$TMP/a.sock" "$dns_packets" 2>&1
     echo "EXIT $?"
 }
+# Keep our own copies of the coprocess's pipes: bash unsets CLIENT as soon as the coprocess
+# exits, which a fast failure would make a script error instead of a reported one.
+exec {client_out}<&"${CLIENT[0]}" {client_in}>&"${CLIENT[1]}"
 CLIENT_OUT=
-while read -r -t 250 line <&"${CLIENT[0]}"; do
+while read -r -t 250 line <&"$client_out"; do
     CLIENT_OUT+="$line"$'\n'
     [ "$line" = READY-FOR-RESTART ] && break
 done
 stop_probe "$A_PID"
 start_probe a2 "unix:$TMP/a.sock" "$PCAP1" "$PCAP2"
-echo restarted >&"${CLIENT[1]}"
+echo restarted >&"$client_in" 2>/dev/null
 rc=
-while read -r -t 250 line <&"${CLIENT[0]}"; do
+while read -r -t 250 line <&"$client_out"; do
     case $line in
     "EXIT "*) rc=${line#EXIT } ;;
     *) CLIENT_OUT+="$line"$'\n' ;;
