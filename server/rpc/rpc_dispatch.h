@@ -72,5 +72,4 @@ void rpc_worker_free(struct rpc_worker *w);
 void rpc_dispatch(struct rpc_worker *w, const char *method, const uint8_t *req, size_t len,
                   struct rpc_result *out);
 
-
 #endif

@@ -285,8 +285,7 @@ static void test_precheck_malformed(void **state)
     assert_int_equal(ntop_wire_check(group, sizeof(group), &lim, err, sizeof(err)), NTOP_EINVAL);
     static const uint8_t varint[] = {0x08, 0xff, 0xff, 0xff, 0xff, 0xff,
                                      0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-    assert_int_equal(ntop_wire_check(varint, sizeof(varint), &lim, err, sizeof(err)),
-                     NTOP_EINVAL);
+    assert_int_equal(ntop_wire_check(varint, sizeof(varint), &lim, err, sizeof(err)), NTOP_EINVAL);
     assert_int_equal(ntop_wire_check(NULL, 0, &lim, err, sizeof(err)), 0); /* empty Reply */
 }
 
