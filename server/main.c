@@ -95,6 +95,17 @@ enum {
     OPT_NDPI_GIVEUP,
     OPT_PCAP_PURGE,
     OPT_RPC_LISTEN,
+    OPT_RPC_TLS_CERT,
+    OPT_RPC_TLS_KEY,
+    OPT_RPC_NO_AUTH,
+    OPT_RPC_ALLOW_EXEC,
+    OPT_CREATE_ADMIN,
+    OPT_CHECKS,
+    OPT_CHECKS_DIR,
+    OPT_CHECK_TIMEOUT,
+    OPT_MAX_STORED_ALERTS,
+    OPT_ALERTS_RETENTION,
+    OPT_BLACKLIST,
 };
 
 /* -r: NULL for the private redis-server. */
@@ -118,6 +129,17 @@ static const struct option long_options[] = {
     {"ndpi-giveup-packets",   required_argument, NULL, OPT_NDPI_GIVEUP       },
     {"pcap-file-purge-flows", no_argument,       NULL, OPT_PCAP_PURGE        },
     {"rpc-listen",            required_argument, NULL, OPT_RPC_LISTEN        },
+    {"rpc-tls-cert",          required_argument, NULL, OPT_RPC_TLS_CERT      },
+    {"rpc-tls-key",           required_argument, NULL, OPT_RPC_TLS_KEY       },
+    {"rpc-no-auth",           no_argument,       NULL, OPT_RPC_NO_AUTH       },
+    {"rpc-allow-exec",        no_argument,       NULL, OPT_RPC_ALLOW_EXEC    },
+    {"create-admin",          required_argument, NULL, OPT_CREATE_ADMIN      },
+    {"checks",                no_argument,       NULL, OPT_CHECKS            },
+    {"checks-dir",            required_argument, NULL, OPT_CHECKS_DIR        },
+    {"check-timeout-ms",      required_argument, NULL, OPT_CHECK_TIMEOUT     },
+    {"max-stored-alerts",     required_argument, NULL, OPT_MAX_STORED_ALERTS },
+    {"alerts-retention-days", required_argument, NULL, OPT_ALERTS_RETENTION  },
+    {"blacklist",             required_argument, NULL, OPT_BLACKLIST         },
     {"verbose",               no_argument,       NULL, 'v'                   },
     {"quiet",                 no_argument,       NULL, 'q'                   },
     {"version",               no_argument,       NULL, 'V'                   },
@@ -291,6 +313,9 @@ static int parse_options(struct probe *p, int argc, char **argv)
     o->other_idle_s = 60;
     o->host_idle_s = 300;
     o->ndpi_giveup_packets = 12;
+    o->check_timeout_ms = 1000;
+    o->max_stored_alerts = 100000;
+    o->alerts_retention_days = 30;
     bool demo = false;
     int c;
     while ((c = getopt_long(argc, argv, "i:B:m:x:X:d:r:vqVh", long_options, NULL)) != -1) {
@@ -359,6 +384,43 @@ static int parse_options(struct probe *p, int argc, char **argv)
             }
             rpc_listen[num_rpc_listen++] = optarg;
             break;
+        case OPT_RPC_TLS_CERT:
+            o->rpc_tls_cert = optarg;
+            break;
+        case OPT_RPC_TLS_KEY:
+            o->rpc_tls_key = optarg;
+            break;
+        case OPT_RPC_NO_AUTH:
+            o->rpc_no_auth = true;
+            break;
+        case OPT_RPC_ALLOW_EXEC:
+            o->rpc_allow_exec = true;
+            break;
+        case OPT_CREATE_ADMIN:
+            o->create_admin = optarg;
+            break;
+        case OPT_CHECKS:
+            o->checks = true;
+            break;
+        case OPT_CHECKS_DIR:
+            o->checks_dir = optarg;
+            break;
+        case OPT_CHECK_TIMEOUT:
+            if (parse_uint("--check-timeout-ms", optarg, 1, 3600000, &o->check_timeout_ms))
+                return -1;
+            break;
+        case OPT_MAX_STORED_ALERTS:
+            if (parse_uint("--max-stored-alerts", optarg, 10, 1u << 30, &o->max_stored_alerts))
+                return -1;
+            break;
+        case OPT_ALERTS_RETENTION:
+            if (parse_uint("--alerts-retention-days", optarg, 1, 36500,
+                           &o->alerts_retention_days))
+                return -1;
+            break;
+        case OPT_BLACKLIST:
+            o->blacklist_file = optarg;
+            break;
         case OPT_DEMO:
             demo = true;
             break;
@@ -408,7 +470,7 @@ static int parse_options(struct probe *p, int argc, char **argv)
         }
         o->shutdown_when_done = true;
     }
-    if (o->num_inputs == 0) {
+    if (o->num_inputs == 0 && !o->create_admin) {
         fprintf(stderr, "ntop-probe: no input: give -i with an interface or a pcap file "
                         "(or --demo)\nTry 'ntop-probe --help'.\n");
         return -1;

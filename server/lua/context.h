@@ -11,6 +11,7 @@ struct probe;
 struct iface;
 struct flow;
 struct host;
+struct user_identity;
 
 struct lua_ctx {
     struct probe *probe;
@@ -19,6 +20,9 @@ struct lua_ctx {
     struct host *host;
     int network_id; /* current local network, -1 when none */
     bool remote;    /* the call came over RPC */
+    /* The authenticated remote user; NULL in the probe and with --rpc-no-auth (no
+     * restriction). Bindings that list or find hosts, flows or interfaces filter by it. */
+    const struct user_identity *user;
 };
 
 /* The context of L (never NULL for states made by engine_new_state). */
