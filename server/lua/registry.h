@@ -26,11 +26,19 @@ enum api_context {
     API_CTX_NETWORK,  /* the current local network of a network check */
 };
 
+/* What a binding reaches beyond the probe's state; remote callers are refused such
+ * bindings unless --rpc-allow-exec is given. */
+enum api_flags {
+    API_F_EXEC = 1u << 0,     /* runs a command */
+    API_F_OUTBOUND = 1u << 1, /* opens a connection to another machine */
+};
+
 struct api_binding {
     const char *name; /* Lua name within the namespace, e.g. "getHostsInfo" */
     lua_CFunction fn;
     enum api_privilege privilege;
     enum api_context context;
+    unsigned flags; /* enum api_flags; 0 for most */
 };
 
 struct api_table {
