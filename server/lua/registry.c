@@ -18,6 +18,8 @@ const char *api_privilege_name(enum api_privilege p)
         return "write";
     case API_ADMIN:
         return "admin";
+    case API_EXEC:
+        return "exec";
     }
     return "?";
 }

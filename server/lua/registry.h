@@ -15,6 +15,8 @@ enum api_privilege {
     API_READ = 0, /* any authenticated user */
     API_WRITE,    /* changes probe state */
     API_ADMIN,    /* administrators only */
+    API_EXEC,     /* administrators only, and refused to remote callers unless
+                     --rpc-allow-exec: runs commands or opens outbound connections */
 };
 
 /* State the binding needs before it can run; checked centrally before the call. */
@@ -26,19 +28,11 @@ enum api_context {
     API_CTX_NETWORK,  /* the current local network of a network check */
 };
 
-/* What a binding reaches beyond the probe's state; remote callers are refused such
- * bindings unless --rpc-allow-exec is given. */
-enum api_flags {
-    API_F_EXEC = 1u << 0,     /* runs a command */
-    API_F_OUTBOUND = 1u << 1, /* opens a connection to another machine */
-};
-
 struct api_binding {
     const char *name; /* Lua name within the namespace, e.g. "getHostsInfo" */
     lua_CFunction fn;
     enum api_privilege privilege;
     enum api_context context;
-    unsigned flags; /* enum api_flags; 0 for most */
 };
 
 struct api_table {
