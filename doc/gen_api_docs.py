@@ -45,6 +45,8 @@ PRIVILEGE_NOTES = {
     "read": "any authenticated user",
     "write": "changes probe state",
     "admin": "administrators only",
+    "exec": "administrators only; remote callers need --rpc-allow-exec (runs commands or "
+    "opens outbound connections)",
 }
 CONTEXT_NOTES = {
     "none": "global or stateless",

@@ -29,7 +29,7 @@ import tempfile
 
 # Namespaces that always get a file, even with no function registered yet.
 NAMESPACES = ("ntop", "interface", "flow", "host", "network")
-PRIVILEGES = ("read", "write", "admin")
+PRIVILEGES = ("read", "write", "admin", "exec")
 CONTEXTS = ("none", "interface", "flow", "host", "network")
 HEADER = ("namespace", "name", "category", "privilege", "context")
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -86,7 +86,7 @@ def render(ns, funcs):
         "// The %s.* functions of the Lua API, one rpc each: /ntop.v1.%s/<function>" % (ns, svc),
         "// runs the function with Call.args against Call.context and replies with its",
         "// results and the context after the call (value.proto). Each rpc's comment: category,",
-        "// privilege (read | write | admin), context it needs (none | interface | flow | host",
+        "// privilege (read | write | admin | exec), context it needs (none | interface | flow | host",
         "// | network).",
         'syntax = "proto3";',
         "",
