@@ -161,18 +161,22 @@ int api_path_resolve(const struct probe *p, const char *path, size_t len, enum a
         return -1;
     }
 
-    bool in_data = have_data && api_path_within(res, data_root);
-    bool in_install = have_install && api_path_within(res, install_root);
-    if (mode == API_PATH_READ ? !(in_data || in_install) : !in_data) {
-        *why = API_PATH_OUTSIDE;
+    /* The data dir itself, maybe named through a symlink: not removable. */
+    char real[PATH_MAX];
+    if (mode == API_PATH_WRITE_NOLAST && have_data &&
+        (strcmp(res, data_root) == 0 || (!api_path_within(res, data_root) && realpath(res, real) &&
+                                         strcmp(real, data_root) == 0))) {
+        *why = "cannot remove the data directory itself";
         return -1;
     }
+    bool in_data = have_data && api_path_within(res, data_root);
+    bool in_install = have_install && api_path_within(res, install_root);
     if (mode != API_PATH_READ && in_install) {
         *why = "the install directory is read-only";
         return -1;
     }
-    if (mode == API_PATH_WRITE_NOLAST && strcmp(res, data_root) == 0) {
-        *why = "cannot remove the data directory itself";
+    if (mode == API_PATH_READ ? !(in_data || in_install) : !in_data) {
+        *why = API_PATH_OUTSIDE;
         return -1;
     }
     if (strlen(res) >= outlen) {
