@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 bool api_path_within(const char *abs, const char *root)
 {
@@ -15,6 +16,18 @@ bool api_path_within(const char *abs, const char *root)
     if (n == 1 && root[0] == '/')
         return abs[0] == '/';
     return strncmp(abs, root, n) == 0 && (abs[n] == '\0' || abs[n] == '/');
+}
+
+const char *api_path_abs(const char *dir, char *out)
+{
+    char cwd[PATH_MAX];
+    if (realpath(dir, out))
+        return out;
+    if (dir[0] != '/' && getcwd(cwd, sizeof(cwd)) &&
+        (size_t)snprintf(out, PATH_MAX, "%s/%s", cwd, dir) < PATH_MAX)
+        return out;
+    snprintf(out, PATH_MAX, "%s", dir);
+    return out;
 }
 
 /* Appends "/comp" to buf[PATH_MAX] (no separator after a bare "/"); -1 when too long. */

@@ -33,6 +33,11 @@ enum api_path_mode {
 int api_path_resolve(const struct probe *p, const char *path, size_t len, enum api_path_mode mode,
                      char *out, size_t outlen, const char **why);
 
+/* `dir` as an absolute path without symlinks: realpath() when it exists, else joined to the
+ * current directory when relative, else as given. Returns out (PATH_MAX bytes). So
+ * ntop.getDirs() names the directories the way the confinement sees them. Any thread. */
+const char *api_path_abs(const char *dir, char *out);
+
 /* Whether `abs` (an absolute, resolved path) is `root` or below it. */
 bool api_path_within(const char *abs, const char *root);
 

@@ -301,7 +301,8 @@ static int ntop_set_default_file_permissions(lua_State *L)
  * scripts; the probe has no such copy). */
 static int ntop_get_current_scripts_dir(lua_State *L)
 {
-    lua_pushfstring(L, "%s/scripts", fs_probe(L)->install_dir);
+    char install[PATH_MAX];
+    lua_pushfstring(L, "%s/scripts", api_path_abs(fs_probe(L)->install_dir, install));
     return 1;
 }
 

@@ -1,5 +1,6 @@
 /* ntop.* bindings, category system: directories, product and host information, uptime,
  * platform tests and msleep. */
+#include "api_path.h"
 #include "api_util.h"
 
 #include "../core/probe.h"
@@ -51,14 +52,20 @@ static int ntop_get_dirs(lua_State *L)
     snprintf(share, sizeof(share), "%s/../share", bindir);
     const char *sharedir = realpath(share, real) ? real : share;
 
+    /* Absolute real paths, as the fs functions' confinement (api_path.h) sees them: a
+     * relative -d would otherwise be read relative to the data dir itself. */
+    char install[PATH_MAX], data[PATH_MAX];
+    api_path_abs(p->install_dir, install);
+    api_path_abs(p->data_dir, data);
+
     lua_newtable(L);
     api_set_str(L, "bindir", bindir);
-    api_set_str(L, "installdir", p->install_dir);
-    api_set_str(L, "workingdir", p->data_dir);
-    set_path(L, "scriptdir", p->install_dir, "/scripts");
-    set_path(L, "httpdocsdir", p->install_dir, "/httpdocs");
-    set_path(L, "callbacksdir", p->install_dir, "/scripts/callbacks");
-    api_set_str(L, "pcapdir", p->data_dir);
+    api_set_str(L, "installdir", install);
+    api_set_str(L, "workingdir", data);
+    set_path(L, "scriptdir", install, "/scripts");
+    set_path(L, "httpdocsdir", install, "/httpdocs");
+    set_path(L, "callbacksdir", install, "/scripts/callbacks");
+    api_set_str(L, "pcapdir", data);
     api_set_str(L, "etcdir", "/etc");
     api_set_str(L, "sharedir", sharedir);
     return 1;

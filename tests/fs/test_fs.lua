@@ -53,6 +53,13 @@ local dirs = ntop.getDirs()
 local data = dirs.workingdir
 local install = dirs.installdir
 T.check(type(data) == "string" and sh("test -d " .. q(data)), "getDirs().workingdir is a directory")
+-- Absolute and real, however -d was given (relative, through a symlink): the form the
+-- confinement compares against.
+T.check_eq(data, chomp(out("realpath " .. q(data))), "getDirs().workingdir is a real path")
+T.check_eq(data:sub(1, 1), "/", "getDirs().workingdir is absolute")
+T.check_eq(dirs.pcapdir, data, "getDirs().pcapdir is the data dir")
+T.check_eq(install, chomp(out("realpath " .. q(install))), "getDirs().installdir is a real path")
+T.check_eq(dirs.scriptdir, install .. "/scripts", "getDirs().scriptdir")
 
 -- ------------------------------------------------------------------------ fixtures
 
