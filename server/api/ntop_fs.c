@@ -152,6 +152,36 @@ static int ntop_readdir(lua_State *L)
     return 1;
 }
 
+/* ntop.listReports(): {name = ""} for every entry of <workingdir>/reports that is not a
+ * directory (as ntopng); an empty table when there is no such directory. */
+static int ntop_list_reports(lua_State *L)
+{
+    char path[PATH_MAX];
+    const char *why;
+    if (api_path_resolve(fs_probe(L), "reports", 7, API_PATH_READ, path, sizeof(path), &why) != 0) {
+        lua_newtable(L);
+        return 1;
+    }
+    DIR **box = fs_push_dir_box(L);
+    lua_newtable(L);
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0 && !(*box = fdopendir(fd)))
+        close(fd);
+    struct dirent *e;
+    struct stat st;
+    while (*box && (e = readdir(*box)) != NULL) {
+        if (fstatat(dirfd(*box), e->d_name, &st, 0) != 0 || S_ISDIR(st.st_mode))
+            continue;
+        lua_pushliteral(L, "");
+        lua_setfield(L, -2, e->d_name);
+    }
+    if (*box) {
+        closedir(*box);
+        *box = NULL;
+    }
+    return 1;
+}
+
 /* Opens the directory holding the resolved `path` (no symlinks in it by construction;
  * O_NOFOLLOW catches one swapped in since) and points *last at the last component. */
 static int fs_open_parent(char *path, const char **last)
@@ -311,6 +341,7 @@ static const struct api_binding ntop_fs_bindings[] = {
     {"fileLastChange",            ntop_file_last_change,             API_READ,  API_CTX_NONE},
     {"getCurrentScriptsDir",      ntop_get_current_scripts_dir,      API_READ,  API_CTX_NONE},
     {"isdir",                     ntop_isdir,                        API_READ,  API_CTX_NONE},
+    {"listReports",               ntop_list_reports,                 API_READ,  API_CTX_NONE},
     {"mkdir",                     ntop_mkdir,                        API_ADMIN, API_CTX_NONE},
     {"notEmptyFile",              ntop_not_empty_file,               API_READ,  API_CTX_NONE},
     {"readdir",                   ntop_readdir,                      API_READ,  API_CTX_NONE},

@@ -129,6 +129,25 @@ T.check(ntop.readdir(rel)[".hidden"] == nil, "readdir hides dot names")
 T.check_eq(ntop.readdir(p("file")), {}, "readdir of a file: empty table")
 T.check_eq(ntop.readdir(p("missing")), {}, "readdir of a missing dir: empty table")
 
+-- listReports: <data>/reports, {name = ""} for what is not a directory
+local had_reports = sh("test -e " .. q(data .. "/reports"))
+if not had_reports then
+    T.check_eq(ntop.listReports(), {}, "listReports without a reports dir: {}")
+    sh("mkdir " .. q(data .. "/reports") .. " && cd " .. q(data .. "/reports") ..
+       " && : > r1.html && : > .r2 && mkdir sub && ln -s r1.html r3")
+end
+local want_reports = {}
+for line in out("cd " .. q(data .. "/reports") .. " && find . -mindepth 1 -maxdepth 1 " ..
+                "! -xtype d -printf '%P\\n'"):gmatch("[^\n]+") do
+    want_reports[line] = ""
+end
+T.check_eq(ntop.listReports(), want_reports, "listReports == find ! -xtype d")
+if not had_reports then
+    T.check(want_reports["r1.html"] == "" and want_reports[".r2"] == "" and
+            want_reports.r3 == "" and want_reports.sub == nil, "listReports fixture seen")
+    sh("rm -rf " .. q(data .. "/reports"))
+end
+
 -- the install directory is readable
 T.check_eq(ntop.exists(install .. "/scripts"), sh("test -e " .. q(install .. "/scripts")),
            "exists in the install dir")
