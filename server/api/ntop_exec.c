@@ -6,6 +6,7 @@
  * caller's thread, never on a capture thread, and is bounded in time and output: past
  * either bound the whole process group is killed and the call returns nil, message. */
 #define _GNU_SOURCE /* pipe2 */
+#include "api_exec.h"
 #include "api_util.h"
 
 #include "../core/iface.h"
@@ -46,8 +47,7 @@ static int exec_result_gc(lua_State *L)
     return 0;
 }
 
-/* Whether the calling thread is one of the capture threads. */
-static bool on_capture_thread(const struct probe *p)
+bool api_on_capture_thread(const struct probe *p)
 {
     for (int i = 0; p && i < p->num_ifaces; i++)
         if (p->ifaces[i] && pthread_equal(pthread_self(), p->ifaces[i]->thread))
@@ -197,7 +197,7 @@ static int ntop_exec_cmd(lua_State *L)
     }
     const struct probe *p = lua_ctx_of(L)->probe;
     const char *refused = NULL;
-    if (on_capture_thread(p))
+    if (api_on_capture_thread(p))
         refused = "commands cannot run on a capture thread";
     else if (p && p->shutdown_requested)
         refused = "the probe is shutting down";
