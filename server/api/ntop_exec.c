@@ -2,10 +2,11 @@
  * only, and refused to remote callers unless the probe runs with --rpc-allow-exec.
  *
  * A command runs under /bin/sh -c in its own process group, stdin from /dev/null, stdout
- * captured (stderr goes where the probe's goes, as with ntopng's popen). It runs on the
+ * captured (stderr goes where the probe's goes, as with ntopng's popen), no other
+ * descriptor of the probe inherited. It runs on the
  * caller's thread, never on a capture thread, and is bounded in time and output: past
  * either bound the whole process group is killed and the call returns nil, message. */
-#define _GNU_SOURCE /* pipe2 */
+#define _GNU_SOURCE /* pipe2, posix_spawn_file_actions_addclosefrom_np */
 #include "api_exec.h"
 #include "api_util.h"
 
@@ -73,6 +74,9 @@ static pid_t exec_spawn(const char *cmd, int *out_fd)
     posix_spawnattr_init(&at);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+    /* The probe's sockets and files are not the command's business (not all are
+     * close-on-exec: libpcap, hiredis, gRPC). */
+    posix_spawn_file_actions_addclosefrom_np(&fa, 3);
     /* Own process group (killed as a whole), no inherited mask, default dispositions for
      * the signals the probe ignores or handles. */
     sigset_t none, dfl;

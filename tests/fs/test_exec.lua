@@ -57,6 +57,19 @@ T.check_eq(ntop.execCmd("true"), "", "empty output is the empty string")
 T.check_eq(ntop.execCmd("echo a", 5), "a\n", "explicit timeout")
 T.check_eq(ntop.execCmd("echo a", nil), "a\n", "nil timeout: the default")
 
+-- The shell inherits stdin, stdout and stderr only (ls, a child, lists the shell's
+-- descriptors).
+local fds = ntop.execCmd('ls /proc/$$/fd')
+local extra = {}
+for fd in fds:gmatch("[^\n]+") do
+    if fd ~= "0" and fd ~= "1" and fd ~= "2" then
+        extra[#extra + 1] = fd
+    end
+end
+T.check(fds:find("1", 1, true) and #extra == 0,
+        "no descriptor of the probe leaks into the command (extra: " ..
+        table.concat(extra, ",") .. ")")
+
 -- ------------------------------------------------------------------------ bounds
 
 local MAX = 1024 * 1024
