@@ -11,6 +11,7 @@
     X(api_ntop_misc)                                                                               \
     X(api_ntop_ndpi)                                                                               \
     X(api_ntop_cache)                                                                              \
+    X(api_ntop_users)                                                                              \
     X(api_interface_ifaces)                                                                        \
     X(api_interface_stats)                                                                         \
     X(api_interface_hosts)                                                                         \

@@ -84,6 +84,12 @@ static redisContext *redis_try_connect(void)
     return NULL;
 }
 
+/* Persistence of the private server: what ntopng keeps in Redis (users, API tokens,
+ * preferences) must survive a restart with the same data directory. An append-only file
+ * in DIR (fsync every second, flushed when the server stops on SIGTERM) keeps it. */
+#define REDIS_PERSISTENCE_ARGS(dir)                                                                \
+    "--dir", (dir), "--save", "", "--appendonly", "yes", "--appendfsync", "everysec"
+
 /* Starts the private redis-server; 0 or -1 with err set. Under redis_lock. */
 static int redis_start_child(char *err, size_t errlen)
 {
@@ -101,8 +107,8 @@ static int redis_start_child(char *err, size_t errlen)
             dup2(fd, 2);
         }
         execlp("redis-server", "redis-server", "--port", "0", "--unixsocket", redis_sock,
-               "--unixsocketperm", "700", "--dir", redis_dir, "--save", "", "--appendonly", "no",
-               "--daemonize", "no", (char *)NULL);
+               "--unixsocketperm", "700", REDIS_PERSISTENCE_ARGS(redis_dir), "--daemonize", "no",
+               (char *)NULL);
         _exit(127);
     }
     for (int i = 0; i < 100; i++) {
