@@ -426,6 +426,30 @@ static void cache_put(const uint8_t *d, const struct user_identity *id, uint64_t
     pthread_mutex_unlock(&cache_lock);
 }
 
+/* A token that is not in our index, such as one ntopng made: scanned for in ntopng's
+ * token hash comparing every entry in constant time (Redis is not asked to compare the
+ * secret). 1 with the user's name, 0 when absent, or USERS_UNAVAILABLE. */
+static int find_unindexed_token(const char *token, char *name, size_t len)
+{
+    redisReply *r = RCMD("HGETALL %s", KEY_TOKENS);
+    if (!r)
+        return USERS_UNAVAILABLE;
+    int found = 0;
+    for (size_t i = 0; r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2) {
+        redisReply *k = r->element[i], *v = r->element[i + 1];
+        if (k->type != REDIS_REPLY_STRING || v->type != REDIS_REPLY_STRING || v->len >= len ||
+            strlen(k->str) != k->len)
+            continue;
+        if (secret_eq(k->str, token) && !found) { /* no early exit: every entry is compared */
+            memcpy(name, v->str, v->len);
+            name[v->len] = '\0';
+            found = 1;
+        }
+    }
+    freeReplyObject(r);
+    return found;
+}
+
 enum users_status users_identity_for_token(const char *token, struct user_identity *out)
 {
     memset(out, 0, sizeof(*out));
@@ -447,8 +471,12 @@ enum users_status users_identity_for_token(const char *token, struct user_identi
     if (r->type == REDIS_REPLY_STRING && r->len <= USER_NAME_MAX)
         snprintf(name, sizeof(name), "%.*s", (int)r->len, r->str);
     freeReplyObject(r);
-    if (!name[0])
-        return USERS_NOT_FOUND;
+    bool indexed = name[0] != '\0';
+    if (!indexed) {
+        int f = find_unindexed_token(token, name, sizeof(name));
+        if (f <= 0)
+            return f < 0 ? USERS_UNAVAILABLE : USERS_NOT_FOUND;
+    }
     char stored[256];
     enum users_status rc = load_identity(name, out, stored, sizeof(stored));
     if (rc == USERS_OK && !secret_eq(stored, token))
@@ -458,6 +486,8 @@ enum users_status users_identity_for_token(const char *token, struct user_identi
         memset(out, 0, sizeof(*out));
         return rc;
     }
+    if (!indexed) /* a token made by ntopng: index it, the next lookup is direct */
+        RDO("HSET %s %s %s", KEY_TOKEN_INDEX, dhex, name);
     cache_put(d, out, gen);
     return USERS_OK;
 }

@@ -11,8 +11,9 @@
  * the set ntopng.prefs.user_ids; the hash ntopng.api_tokens (token -> name); failed logins
  * ntopng.cache.failed_logins.<ip> (TTL 300 s). One key of our own, the token index
  * ntop_probe.api_token_sha256 (hex SHA-256 of a token -> name), lets a token be found
- * without Redis comparing the secret itself: a token made by ntopng (not in the index) is
- * not accepted until it is created again here.
+ * without Redis comparing the secret itself. A token that is not in the index (one ntopng
+ * made) is searched for in ntopng.api_tokens comparing every entry in constant time, and
+ * indexed when found. A token is valid only while ntopng.user.<name>.api_token holds it.
  *
  * Every function may be called from any thread; writers are serialised inside. */
 #ifndef NTOP_USERS_H

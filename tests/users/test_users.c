@@ -14,6 +14,7 @@
 #include "lua/engine.h"
 
 #include <lauxlib.h>
+#include <openssl/sha.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -154,6 +155,32 @@ static void test_token_lookup(void **state)
     users_cache_flush();
     assert_int_equal(users_identity_for_token(t3, &id), USERS_NOT_FOUND);
     assert_int_equal(users_create_token("tok", t3), USERS_OK);
+
+    /* A token made by ntopng (its two keys, not our index) is found, then indexed; an
+     * entry only in ntopng.api_tokens (stale) is refused. */
+    const char *nt = "fedcba9876543210fedcba9876543210";
+    char err[256];
+    redisReply *r = redis_command(err, sizeof(err), "HSET ntopng.api_tokens %s tok", nt);
+    assert_non_null(r);
+    freeReplyObject(r);
+    assert_int_equal(users_identity_for_token(nt, &id), USERS_NOT_FOUND); /* stale */
+    raw_set("ntopng.user.tok.api_token", nt);
+    users_cache_flush();
+    assert_int_equal(users_identity_for_token(t3, &id), USERS_NOT_FOUND);
+    assert_int_equal(users_identity_for_token(nt, &id), USERS_OK);
+    assert_string_equal(id.name, "tok");
+    unsigned char dg[SHA256_DIGEST_LENGTH];
+    char dhex[2 * SHA256_DIGEST_LENGTH + 1];
+    SHA256((const unsigned char *)nt, strlen(nt), dg);
+    for (int i = 0; i < SHA256_DIGEST_LENGTH; i++)
+        snprintf(dhex + 2 * i, 3, "%02x", dg[i]);
+    r = redis_command(err, sizeof(err), "HGET ntop_probe.api_token_sha256 %s", dhex);
+    assert_non_null(r);
+    assert_int_equal(r->type, REDIS_REPLY_STRING);
+    assert_string_equal(r->str, "tok"); /* indexed by its SHA-256 */
+    freeReplyObject(r);
+    assert_int_equal(users_create_token("tok", t3), USERS_OK);
+    assert_int_equal(users_identity_for_token(nt, &id), USERS_NOT_FOUND);
 
     /* A role change is visible at once, through the cache. */
     assert_int_equal(users_identity_for_token(t3, &id), USERS_OK);
