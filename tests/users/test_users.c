@@ -15,6 +15,7 @@
 
 #include <lauxlib.h>
 #include <openssl/sha.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -306,6 +307,43 @@ static void test_peer_address(void **state)
     assert_string_equal(users_peer_address(NULL, b, sizeof(b)), "");
 }
 
+/* Lookups from several threads while another changes the user: every answer is the user,
+ * with one of the two roles (the cache is shared and flushed under the writes). */
+static char thread_token[USER_TOKEN_HEX + 1];
+static void *lookup_thread(void *arg)
+{
+    int *bad = arg;
+    for (int i = 0; i < 300; i++) {
+        struct user_identity id;
+        if (users_identity_for_token(thread_token, &id) != USERS_OK || strcmp(id.name, "thr") != 0)
+            (*bad)++;
+    }
+    return NULL;
+}
+
+static void test_threads(void **state)
+{
+    (void)state;
+    add_user("thr", USER_GROUP_UNPRIVILEGED, "", "", false);
+    assert_int_equal(users_create_token("thr", thread_token), USERS_OK);
+    pthread_t th[4];
+    int bad[4] = {0};
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, lookup_thread, &bad[i]), 0);
+    for (int i = 0; i < 50; i++)
+        assert_int_equal(
+            users_set_field("thr", "group", i % 2 ? USER_GROUP_ADMIN : USER_GROUP_UNPRIVILEGED),
+            USERS_OK);
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(bad[i], 0);
+    }
+    struct user_identity id;
+    assert_int_equal(users_identity_for_token(thread_token, &id), USERS_OK);
+    assert_true(id.admin); /* the last write (i = 49) is visible */
+    assert_int_equal(users_delete("thr"), USERS_OK);
+}
+
 /* Runs `chunk` in L; it must return true. */
 static void lua_ok(lua_State *L, const char *chunk)
 {
@@ -448,7 +486,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_password_hash),    cmocka_unit_test(test_add_rejects),
         cmocka_unit_test(test_token_lookup),     cmocka_unit_test(test_visibility),
         cmocka_unit_test(test_failed_auth),      cmocka_unit_test(test_peer_address),
-        cmocka_unit_test(test_bindings_as_user),
+        cmocka_unit_test(test_bindings_as_user), cmocka_unit_test(test_threads),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     redis_shutdown();
