@@ -324,6 +324,7 @@ static enum users_status load_identity(const char *name, struct user_identity *o
         goto out;
     redisReply **e = r->element;
     char v[4096];
+    /* VAL(i): reply element i as a C string in v (reused by the next VAL), NULL if absent. */
 #define VAL(i)                                                                                     \
     (e[i]->type == REDIS_REPLY_STRING                                                              \
          ? (snprintf(v, sizeof(v), "%.*s", (int)e[i]->len, e[i]->str), v)                          \
