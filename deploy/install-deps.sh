@@ -7,6 +7,7 @@ packages=(
     libpcap-dev libndpi-dev liblua5.4-dev libuv1-dev
     libgrpc-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler
     libreadline-dev libhiredis-dev
+    libcrypt-dev libssl-dev
     redis-server
     lua5.4 lua-dkjson
     libcmocka-dev

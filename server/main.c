@@ -5,6 +5,7 @@
 #include "core/log.h"
 #include "core/probe.h"
 #include "core/redis.h"
+#include "core/users.h"
 #include "lua/engine.h"
 #include "lua/registry.h"
 #include "rpc/rpc_server.h"
@@ -62,12 +63,15 @@ static void usage(FILE *out)
         "                              SIGINT/SIGTERM, after --run-script too, and\n"
         "                              --shutdown-when-done is ignored. No TLS or tokens\n"
         "                              yet: listen on loopback or a unix socket only\n"
+        "      --create-admin NAME     create administrator NAME in the user store (or\n"
+        "                              make it administrator again with a new random\n"
+        "                              password), print its new API token and exit\n"
         "\n"
         "Cache (ntop.*Cache):\n"
         "  -r, --redis HOST[:PORT][@DB]|SOCKET\n"
         "                              Redis to use (default: a private redis-server on\n"
         "                              a Unix socket in the data directory, started on\n"
-        "                              first use and stopped at exit)\n"
+        "                              first use, stopped at exit, its data kept there)\n"
         "\n"
         "Directories and logs:\n"
         "  -d, --data-dir DIR          data directory (default /var/lib/ntop-probe, or\n"
@@ -414,8 +418,7 @@ static int parse_options(struct probe *p, int argc, char **argv)
                 return -1;
             break;
         case OPT_ALERTS_RETENTION:
-            if (parse_uint("--alerts-retention-days", optarg, 1, 36500,
-                           &o->alerts_retention_days))
+            if (parse_uint("--alerts-retention-days", optarg, 1, 36500, &o->alerts_retention_days))
                 return -1;
             break;
         case OPT_BLACKLIST:
@@ -491,6 +494,23 @@ static int run_script(struct probe *p)
     return rc;
 }
 
+/* --create-admin NAME: creates administrator NAME (or resets it to administrator with a new
+ * random password) in the user store of this data directory, and prints only its new API
+ * token on stdout. The old token stops working. */
+static int create_admin(const char *name)
+{
+    char token[USER_TOKEN_HEX + 1];
+    enum users_status s = users_create_admin(name, token);
+    if (s != USERS_OK) {
+        fprintf(stderr, "ntop-probe: --create-admin %s: %s\n", name,
+                s == USERS_INVALID ? "invalid user name (1-64 characters of A-Z a-z 0-9 _ . @ -)"
+                                   : users_strerror(s));
+        return 1;
+    }
+    printf("%s\n", token);
+    return fflush(stdout) == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     static struct probe probe;
@@ -518,6 +538,12 @@ int main(int argc, char **argv)
                     "SIGINT/SIGTERM");
 
     redis_configure(redis_spec, p->data_dir);
+    if (p->opt.create_admin) {
+        int crc = create_admin(p->opt.create_admin);
+        redis_shutdown();
+        free(p->command_line);
+        return crc;
+    }
 
     if (signals_start(p) != 0) {
         log_error("cannot start the signal thread");

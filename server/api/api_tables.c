@@ -14,6 +14,7 @@
     X(api_ntop_fs)                                                                                 \
     X(api_ntop_exec)                                                                               \
     X(api_ntop_netio)                                                                              \
+    X(api_ntop_users)                                                                              \
     X(api_interface_ifaces)                                                                        \
     X(api_interface_stats)                                                                         \
     X(api_interface_hosts)                                                                         \

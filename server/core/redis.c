@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,6 +85,27 @@ static redisContext *redis_try_connect(void)
     return NULL;
 }
 
+/* Persistence of the private server: what ntopng keeps in Redis (users, API tokens,
+ * preferences) must survive a restart with the same data directory. An append-only file
+ * in DIR (fsync every second, flushed when the server stops on SIGTERM) keeps it. */
+#define REDIS_PERSISTENCE_ARGS(dir)                                                                \
+    "--dir", (dir), "--save", "", "--appendonly", "yes", "--appendfsync", "everysec"
+
+/* A persisted server answers LOADING until its data is read back: wait for it (up to 10 s). */
+static void redis_wait_loaded(redisContext *c)
+{
+    for (int i = 0; i < 500; i++) {
+        redisReply *r = redisCommand(c, "PING");
+        bool loading = r && r->type == REDIS_REPLY_ERROR && strncmp(r->str, "LOADING", 7) == 0;
+        if (r)
+            freeReplyObject(r);
+        if (!loading)
+            return;
+        struct timespec ts = {0, 20 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+}
+
 /* Starts the private redis-server; 0 or -1 with err set. Under redis_lock. */
 static int redis_start_child(char *err, size_t errlen)
 {
@@ -101,8 +123,8 @@ static int redis_start_child(char *err, size_t errlen)
             dup2(fd, 2);
         }
         execlp("redis-server", "redis-server", "--port", "0", "--unixsocket", redis_sock,
-               "--unixsocketperm", "700", "--dir", redis_dir, "--save", "", "--appendonly", "no",
-               "--daemonize", "no", (char *)NULL);
+               "--unixsocketperm", "700", REDIS_PERSISTENCE_ARGS(redis_dir), "--daemonize", "no",
+               (char *)NULL);
         _exit(127);
     }
     for (int i = 0; i < 100; i++) {
@@ -116,6 +138,7 @@ static int redis_start_child(char *err, size_t errlen)
         }
         redisContext *c = redis_try_connect();
         if (c) {
+            redis_wait_loaded(c);
             redis_ctx = c;
             redis_child = pid;
             log_info("redis: private server on %s (pid %d)", redis_sock, (int)pid);

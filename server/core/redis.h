@@ -1,7 +1,7 @@
 /* Redis for the probe's cached state (ntop.*Cache): one hiredis connection shared by every
  * thread under a mutex, connected lazily and again after Redis went away. Without -r the
  * probe starts a private redis-server on a Unix socket in its data directory (no TCP port,
- * no persistence) on first use and stops it at exit. */
+ * persisted there in an append-only file) on first use and stops it at exit. */
 #ifndef NTOP_REDIS_H
 #define NTOP_REDIS_H
 
