@@ -11,6 +11,10 @@
     X(api_ntop_misc)                                                                               \
     X(api_ntop_ndpi)                                                                               \
     X(api_ntop_cache)                                                                              \
+    X(api_ntop_cache_list)                                                                         \
+    X(api_ntop_cache_server)                                                                       \
+    X(api_ntop_luacache)                                                                           \
+    X(api_ntop_prefs)                                                                              \
     X(api_interface_ifaces)                                                                        \
     X(api_interface_stats)                                                                         \
     X(api_interface_hosts)                                                                         \
