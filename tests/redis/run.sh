@@ -8,14 +8,15 @@
 #      finding the Lua cache value the probe's --run-script state stored.
 # api.lua pauses, stops and restarts the redis-server itself.
 set -u
-command -v redis-server >/dev/null && command -v redis-cli >/dev/null || {
+if ! command -v redis-server >/dev/null || ! command -v redis-cli >/dev/null; then
     echo "redis-server/redis-cli not installed: skipped"
     exit 77
-}
+fi
 : "${NTOP_PROBE:?}" "${NTOP_SHELL:?}" "${NTOP_PCAP:?}" "${NTOP_REDIS_TEST_DIR:?}"
 dir=$(mktemp -d)
 sock="$dir/redis.sock"
 probe_pid=
+# shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
     [ -n "$probe_pid" ] && kill "$probe_pid" 2>/dev/null && wait "$probe_pid" 2>/dev/null
     # A failed api.lua may leave the server paused.
@@ -76,6 +77,24 @@ for _ in $(seq 300); do
     sleep 0.1
 done
 if [ -n "$ready" ]; then
+    # Two remote callers write at once while the probe's script reads: every value lands.
+    writers=()
+    for w in 1 2; do
+        shell "$rpc" -e "for i = 1, 300 do ntop.setLuaCache('w$w.' .. i, i * $w); ntop.setLuaCache('both', i) end" &
+        writers+=($!)
+    done
+    wait "${writers[@]}"
+    n=$(shell "$rpc" -e 'local d, n = ntop.dumpLuaCache(), 0
+        for i = 1, 300 do
+            if d["w1." .. i] == tostring(i) and d["w2." .. i] == tostring(2 * i) then n = n + 1 end
+        end
+        io.write(n)')
+    if [ "$n" = 300 ]; then
+        echo "ok   concurrent setLuaCache from two remote callers: 600 values intact"
+    else
+        echo "FAIL: concurrent setLuaCache: $n of 300 pairs intact"
+        rc=1
+    fi
     shell "$rpc" -e 'ntop.setLuaCache("peer", "from-remote")' || echo "FAIL: remote setLuaCache"
 else
     echo "FAIL: the in-probe api.lua never became ready"
@@ -105,6 +124,16 @@ if grep -qx END "$dir/probe4.out"; then
 else
     echo "FAIL: the probe did not start serving"
     tail -20 "$dir/probe4.err"
+    rc=1
+fi
+# The probe that served the remote run stops cleanly (and, in the ASan build, silently).
+kill -TERM "$probe_pid"
+wait "$probe_pid"
+prc=$?
+probe_pid=
+if [ $prc -ne 0 ] || grep -qE 'Sanitizer|runtime error' "$dir/probe3.err" "$dir/probe4.err"; then
+    echo "FAIL: the serving probe exited with $prc or reported an error"
+    grep -hE -A20 'Sanitizer|runtime error' "$dir/probe3.err" "$dir/probe4.err" | head -40
     rc=1
 fi
 exit $rc
