@@ -14,6 +14,7 @@
 #define LUACACHE_BUCKETS 1024
 /* A bound on memory a script or remote caller can take; setLuaCache fails beyond it. */
 #define LUACACHE_MAX_ENTRIES 100000
+#define LUACACHE_MAX_TTL_S   (100ll * 366 * 86400)
 
 struct luacache_entry {
     struct luacache_entry *next;
@@ -172,7 +173,8 @@ static int ntop_set_lua_cache(lua_State *L)
         free(e->val);
         e->val = val;
         e->vlen = vlen;
-        e->expire_ms = ttl > 0 ? now + (uint64_t)ttl * 1000u : 0;
+        /* A ttl beyond a century is as good as none (and cannot overflow). */
+        e->expire_ms = ttl > 0 && ttl < LUACACHE_MAX_TTL_S ? now + (uint64_t)ttl * 1000u : 0;
         val = NULL;
     }
     pthread_mutex_unlock(&luacache_lock);
