@@ -15,6 +15,10 @@
     X(api_ntop_exec)                                                                               \
     X(api_ntop_netio)                                                                              \
     X(api_ntop_users)                                                                              \
+    X(api_ntop_cache_list)                                                                         \
+    X(api_ntop_cache_server)                                                                       \
+    X(api_ntop_luacache)                                                                           \
+    X(api_ntop_prefs)                                                                              \
     X(api_interface_ifaces)                                                                        \
     X(api_interface_stats)                                                                         \
     X(api_interface_hosts)                                                                         \

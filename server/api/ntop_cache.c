@@ -1,57 +1,10 @@
 /* ntop.* bindings, category cache: ntopng's Redis calls (getCache, setCache, ...) on the
  * probe's Redis (core/redis.h). Keys and values are binary-safe. When Redis cannot be had
  * a call returns nil, message; a wrong argument type raises. */
-#include "api_util.h"
-
-#include "../core/redis.h"
-
-#include <string.h>
-
-/* Pushes nil, message for a failed command (err) or an error reply; returns 2. */
-static int cache_fail(lua_State *L, redisReply *r, const char *err)
-{
-    lua_pushnil(L);
-    if (r) {
-        lua_pushlstring(L, r->str ? r->str : "redis error", r->str ? r->len : 11);
-        freeReplyObject(r);
-    } else {
-        lua_pushstring(L, err);
-    }
-    return 2;
-}
-
-#define CACHE_CMD(r, ...)                                                                          \
-    char err_[256];                                                                                \
-    redisReply *r = redis_command(err_, sizeof(err_), __VA_ARGS__);                                \
-    if (!r || r->type == REDIS_REPLY_ERROR)                                                        \
-    return cache_fail(L, r, err_)
-
-/* A value argument as ntopng takes it: string, number or boolean ("true"/"false"). */
-static const char *cache_check_value(lua_State *L, int arg, size_t *len)
-{
-    if (lua_type(L, arg) == LUA_TBOOLEAN) {
-        const char *s = lua_toboolean(L, arg) ? "true" : "false";
-        *len = strlen(s);
-        return s;
-    }
-    return luaL_checklstring(L, arg, len);
-}
-
-/* Pushes a string reply, "" for nil (ntopng's answer for a missing key). */
-static int cache_push_str(lua_State *L, redisReply *r)
-{
-    if (r->type == REDIS_REPLY_STRING || r->type == REDIS_REPLY_STATUS)
-        lua_pushlstring(L, r->str, r->len);
-    else if (r->type == REDIS_REPLY_INTEGER)
-        lua_pushfstring(L, "%I", (lua_Integer)r->integer);
-    else
-        lua_pushliteral(L, "");
-    freeReplyObject(r);
-    return 1;
-}
+#include "ntop_cache.h"
 
 /* ntop.getCache(key): the value, "" when the key does not exist (as ntopng). */
-static int ntop_get_cache(lua_State *L)
+int ntop_cache_get(lua_State *L)
 {
     size_t klen;
     const char *k = luaL_checklstring(L, 1, &klen);
@@ -82,7 +35,7 @@ static int cache_set(lua_State *L, bool nx)
 }
 
 /* ntop.setCache(key, value [, ttl_secs]): true once stored. */
-static int ntop_set_cache(lua_State *L)
+int ntop_cache_set(lua_State *L)
 {
     return cache_set(L, false);
 }
@@ -111,6 +64,18 @@ static int ntop_del_cache(lua_State *L)
     size_t klen;
     const char *k = luaL_checklstring(L, 1, &klen);
     CACHE_CMD(r, "DEL %b", k, klen);
+    freeReplyObject(r);
+    return 0;
+}
+
+/* ntop.renameCache(old_key, new_key): nothing; nil, message when old_key does not
+ * exist (Redis's "no such key") or Redis cannot be had. */
+static int ntop_rename_cache(lua_State *L)
+{
+    size_t olen, nlen;
+    const char *o = luaL_checklstring(L, 1, &olen);
+    const char *n = luaL_checklstring(L, 2, &nlen);
+    CACHE_CMD(r, "RENAME %b %b", o, olen, n, nlen);
     freeReplyObject(r);
     return 0;
 }
@@ -248,9 +213,10 @@ static int cache_push(lua_State *L, bool left)
     freeReplyObject(r);
     if (trim > 0) {
         char err[256];
-        redisReply *t =
-            left ? redis_command(err, sizeof(err), "LTRIM %b 0 %lld", k, klen, (long long)trim - 1)
-                 : redis_command(err, sizeof(err), "LTRIM %b %lld -1", k, klen, -(long long)trim);
+        redisReply *t = left ? redis_command_as(REDIS_STAT_TRIM, err, sizeof(err),
+                                                "LTRIM %b 0 %lld", k, klen, (long long)trim - 1)
+                             : redis_command_as(REDIS_STAT_TRIM, err, sizeof(err),
+                                                "LTRIM %b %lld -1", k, klen, -(long long)trim);
         if (!t || t->type == REDIS_REPLY_ERROR)
             return cache_fail(L, t, err);
         freeReplyObject(t);
@@ -354,7 +320,7 @@ static const struct api_binding ntop_cache_bindings[] = {
     {"delHashCache",     ntop_del_hash_cache,      API_WRITE, API_CTX_NONE},
     {"delMembersCache",  ntop_del_members_cache,   API_WRITE, API_CTX_NONE},
     {"flushCache",       ntop_flush_cache,         API_ADMIN, API_CTX_NONE},
-    {"getCache",         ntop_get_cache,           API_READ,  API_CTX_NONE},
+    {"getCache",         ntop_cache_get,           API_READ,  API_CTX_NONE},
     {"getHashAllCache",  ntop_get_hash_all_cache,  API_READ,  API_CTX_NONE},
     {"getHashCache",     ntop_get_hash_cache,      API_READ,  API_CTX_NONE},
     {"getHashKeysCache", ntop_get_hash_keys_cache, API_READ,  API_CTX_NONE},
@@ -365,9 +331,10 @@ static const struct api_binding ntop_cache_bindings[] = {
     {"lpopCache",        ntop_lpop_cache,          API_WRITE, API_CTX_NONE},
     {"lpushCache",       ntop_lpush_cache,         API_WRITE, API_CTX_NONE},
     {"lrangeCache",      ntop_lrange_cache,        API_READ,  API_CTX_NONE},
+    {"renameCache",      ntop_rename_cache,        API_WRITE, API_CTX_NONE},
     {"rpopCache",        ntop_rpop_cache,          API_WRITE, API_CTX_NONE},
     {"rpushCache",       ntop_rpush_cache,         API_WRITE, API_CTX_NONE},
-    {"setCache",         ntop_set_cache,           API_WRITE, API_CTX_NONE},
+    {"setCache",         ntop_cache_set,           API_WRITE, API_CTX_NONE},
     {"setHashCache",     ntop_set_hash_cache,      API_WRITE, API_CTX_NONE},
     {"setMembersCache",  ntop_set_members_cache,   API_WRITE, API_CTX_NONE},
     {"setnxCache",       ntop_setnx_cache,         API_WRITE, API_CTX_NONE},

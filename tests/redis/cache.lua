@@ -111,7 +111,8 @@ T.check(s == nil and type(serr) == "string", "setCache with Redis gone: nil, mes
 T.check_eq(ntop.md5(""), "d41d8cd98f00b204e9800998ecf8427e", "other bindings still work")
 local dir = sock:match("^(.*)/[^/]*$")
 os.execute("redis-server --port 0 --unixsocket '" .. sock .. "' --dir '" .. dir ..
-           "' --save '' --appendonly no --daemonize yes --logfile '" .. dir .. "/redis2.log'")
+           "' --save '' --appendonly no --daemonize yes --logfile '" .. dir ..
+           "/redis2.log' --pidfile '" .. dir .. "/redis.pid'")
 local back = false
 for _ = 1, 50 do
     if ntop.setCache("back", "yes") == true then
