@@ -6,7 +6,7 @@ packages=(
     build-essential cmake pkg-config clang-format
     libpcap-dev libndpi-dev liblua5.4-dev libuv1-dev
     libgrpc-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler
-    libreadline-dev libhiredis-dev
+    libreadline-dev libhiredis-dev libssl-dev openssl
     redis-server
     lua5.4 lua-dkjson
     libcmocka-dev
