@@ -650,8 +650,10 @@ struct rpc_server *rpc_server_start(struct probe *p, const char *const *addrs, i
     for (int i = 0; i < naddrs; i++) {
         char shown[512];
         rpc_listen_display(addrs[i], ports[i], shown, sizeof(shown));
-        log_normal("rpc: listening on %s (%s)", shown, p->opt.rpc_tls_cert ? "TLS" : "plaintext");
+        log_normal("rpc: listening on %s", shown);
     }
+    if (p->opt.rpc_tls_cert)
+        log_normal("rpc: TLS with the certificate in %s", p->opt.rpc_tls_cert);
     log_auth_state(p);
     return s;
 
