@@ -98,14 +98,9 @@ void rpc_peer_key(const char *peer, char *out, size_t outlen)
         snprintf(out, outlen, "unix");
         return;
     }
+    /* gRPC's peers always end with ":port" (IPv6 addresses in brackets, maybe %-encoded) */
     const char *colon = strrchr(peer, ':');
-    const char *bracket = strrchr(peer, ']');
-    size_t n = strlen(peer);
-    /* cut ":port" unless the last colon belongs to an unbracketed IPv6 address */
-    if (colon && (!bracket || colon > bracket) && strncmp(peer, "ipv6:", 5) != 0)
-        n = (size_t)(colon - peer);
-    else if (colon && bracket && colon > bracket)
-        n = (size_t)(colon - peer);
+    size_t n = colon && colon > strchr(peer, ':') ? (size_t)(colon - peer) : strlen(peer);
     snprintf(out, outlen, "%.*s", (int)n, peer);
 }
 
