@@ -530,6 +530,39 @@ static gpr_timespec earlier(gpr_timespec a, gpr_timespec b)
     return gpr_time_cmp(a, b) < 0 ? a : b;
 }
 
+/* What to check when a connection failed in a way TLS explains, or NULL. */
+static const char *tls_hint(const struct ntop_client *c, const char *reason)
+{
+    if (!reason)
+        return NULL;
+    if (c->tls && (strstr(reason, "andshake") || strstr(reason, "Peer name") ||
+                   strstr(reason, "certificate")))
+        return c->tls_ca_pem
+                   ? " (TLS: the probe's certificate does not chain to the CA file given or does "
+                     "not carry the expected name: check --tls-ca and --tls-server-name)"
+                   : " (TLS: the probe's certificate was checked against the system's CA roots: "
+                     "give its CA with --tls-ca, and --tls-server-name when its name differs)";
+    if (!c->tls && (strstr(reason, "Socket closed") || strstr(reason, "Connection reset") ||
+                    strstr(reason, "Broken pipe") || strstr(reason, "FRAME_SIZE_ERROR")))
+        return " (is the probe serving TLS? then connect with --tls / tls = true)";
+    return NULL;
+}
+
+/* Appends the hint to the heap string *message. */
+static void add_tls_hint(const struct ntop_client *c, char **message)
+{
+    const char *hint = tls_hint(c, *message);
+    if (!hint)
+        return;
+    size_t n = strlen(*message) + strlen(hint) + 1;
+    char *p = malloc(n);
+    if (!p)
+        return;
+    snprintf(p, n, "%s%s", *message, hint);
+    free(*message);
+    *message = p;
+}
+
 int ntop_client_wait_ready_reason(struct ntop_client *c, int64_t timeout_ms, char *reason,
                                   size_t reason_len)
 {
@@ -544,10 +577,13 @@ int ntop_client_wait_ready_reason(struct ntop_client *c, int64_t timeout_ms, cha
         char *msg = NULL;
         int st = attempt(ch, NULL, "/grpc.health.v1.Health/Check", "", 0,
                          after_ms(timeout_ms > 0 ? timeout_ms : 1), &reply, &reply_len, &msg);
-        if (st != NTOP_STATUS_UNAVAILABLE && st != NTOP_STATUS_DEADLINE_EXCEEDED)
+        if (st != NTOP_STATUS_UNAVAILABLE && st != NTOP_STATUS_DEADLINE_EXCEEDED) {
             rc = 0;
-        else
-            snprintf(reason, reason_len, "%s", msg && *msg ? msg : "connection failed");
+        } else {
+            const char *hint = tls_hint(c, msg);
+            snprintf(reason, reason_len, "%s%s", msg && *msg ? msg : "connection failed",
+                     hint ? hint : "");
+        }
         free(reply);
         free(msg);
     } else if (rc == NTOP_ETIMEDOUT && reason) {
@@ -611,6 +647,8 @@ int ntop_client_call_raw(struct ntop_client *c, const char *path, const void *re
         *message = NULL;
     }
     chan_put(c, ch);
+    if (status == NTOP_STATUS_UNAVAILABLE && *message)
+        add_tls_hint(c, message);
     if (status == NTOP_STATUS_UNAVAILABLE)
         prefix_message(message, c->target, "unreachable");
     else if (status == NTOP_STATUS_DEADLINE_EXCEEDED)
