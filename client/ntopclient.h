@@ -61,7 +61,10 @@ const char *ntop_strerror(int err);
 
 /* Outcome of a call: the gRPC status codes. The probe maps Lua errors as follows: "bad
  * argument ..." -> INVALID_ARGUMENT, unknown function -> UNIMPLEMENTED, missing context ->
- * FAILED_PRECONDITION, any other Lua error -> UNKNOWN; the message is the Lua error text. */
+ * FAILED_PRECONDITION, any other Lua error -> UNKNOWN; the message is the Lua error text.
+ * Security: no or an unknown API token -> UNAUTHENTICATED; a function or interface the user
+ * may not use -> PERMISSION_DENIED; too many failed tokens from this address ->
+ * RESOURCE_EXHAUSTED; the probe cannot check tokens (Redis down) -> UNAVAILABLE. */
 enum ntop_status {
     NTOP_STATUS_OK = 0,
     NTOP_STATUS_CANCELLED = 1,

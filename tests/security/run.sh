@@ -296,6 +296,20 @@ group_authz() {
     expect_status "context on another interface: PERMISSION_DENIED" 7 \
         "interface.getStats: permission denied: user 'bob' may not use interface 1" \
         --metadata "$(tok "$bob")" --ifid 1 "$T" interface.getStats
+    # Functions that need no interface still run from a context on another one (nothing is
+    # selected for them), so a client can select its interface; its context comes back.
+    expect_status "context on another interface, select of his: OK" 0 "context.ifid = 0" \
+        --metadata "$(tok "$bob")" --ifid 1 "$T" interface.select i:0
+    expect_status "context on another interface, ntop.md5: OK, context kept" 0 "context.ifid = 1" \
+        --metadata "$(tok "$bob")" --ifid 1 "$T" ntop.md5 s:abc
+    expect_status "context on another interface, getId: nothing selected" 9 "no interface selected" \
+        --metadata "$(tok "$bob")" --ifid 1 "$T" interface.getId
+    expect_status "getFirstInterfaceId: his" 0 "1 = int:0" \
+        --metadata "$(tok "$bob")" "$T" interface.getFirstInterfaceId
+    expect_status "isValidIfId(1): false for bob" 0 "1 = bool:false" \
+        --metadata "$(tok "$bob")" "$T" interface.isValidIfId i:1
+    expect_status "isValidIfId(1): true for admin" 0 "1 = bool:true" \
+        --metadata "$(tok "$admin")" "$T" interface.isValidIfId i:1
     expect_status "context on his interface: OK" 0 "1.stats.packets = int:4999" \
         --metadata "$(tok "$bob")" --ifid 0 "$T" interface.getStats
     expect_status "admin: context on interface 1: OK" 0 "1.stats.packets" \
