@@ -526,6 +526,15 @@ int main(int argc, char **argv)
                     "SIGINT/SIGTERM");
 
     redis_configure(redis_spec, p->data_dir);
+    if (serve) {
+        /* Refuse a listener without authentication or bad TLS files before capturing. */
+        char err[512];
+        if (rpc_server_check(p, rpc_listen, num_rpc_listen, err, sizeof(err)) != 0) {
+            log_error("rpc: %s", err);
+            free(p->command_line);
+            return 1;
+        }
+    }
 
     if (signals_start(p) != 0) {
         log_error("cannot start the signal thread");

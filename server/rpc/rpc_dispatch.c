@@ -42,6 +42,10 @@ static const struct {
 
 #define METHOD_PREFIX "/ntop.v1."
 
+/* The context's interface while the caller may not use the one it sent: no interface (any
+ * negative id is none), told apart from -1 that interface.select() may set. */
+#define IFID_HIDDEN (-1000)
+
 enum rpc_status rpc_status_for(enum rpc_error err, const char *msg)
 {
     switch (err) {
@@ -163,7 +167,7 @@ struct run {
     struct wire_arena arena;
     uint8_t *body; /* packed Reply, malloc'd */
     size_t body_len;
-    int hidden_ifid; /* the Call's interface when hidden from the binding, else -2 */
+    int hidden_ifid; /* the Call's interface when hidden from the binding */
 };
 
 static enum rpc_error wire_error_kind(const struct wire_limits *lim, uint32_t elements,
@@ -211,7 +215,7 @@ static void encode_reply(lua_State *L, struct run *r)
     reply.n_results = (size_t)n;
 
     ctx.ifid = r->ctx->ifid;
-    if (r->hidden_ifid != -2 && ctx.ifid == -1)
+    if (ctx.ifid == IFID_HIDDEN)
         ctx.ifid = r->hidden_ifid; /* not changed by the call: give the client its own back */
     ctx.host = in && in->host ? in->host : (char *)"";
     ctx.flow = in && in->flow ? in->flow : (char *)"";
@@ -337,7 +341,6 @@ void rpc_dispatch(struct rpc_worker *w, const char *method, const uint8_t *req, 
         goto done;
     }
     r->call = call;
-    r->hidden_ifid = -2;
 
     /* A fresh context from the Call: ifid 0 (the first interface) when absent. The current
      * host and flow are not resolved remotely yet: host.* and flow.* calls fail with
@@ -349,6 +352,7 @@ void rpc_dispatch(struct rpc_worker *w, const char *method, const uint8_t *req, 
             w->ctx.network_id = call->context->network;
     }
     w->ctx.user = user;
+    r->hidden_ifid = w->ctx.ifid;
     /* A user bound to one interface: a context on another one is refused to functions that
      * need it; the others run with none selected (interface.select() works from there) and
      * the client keeps its context. */
@@ -362,8 +366,7 @@ void rpc_dispatch(struct rpc_worker *w, const char *method, const uint8_t *req, 
                      r->ns, name, user->name, ifc->id, ifc->name, user->allowed_ifname);
             goto done;
         }
-        r->hidden_ifid = w->ctx.ifid;
-        w->ctx.ifid = -1;
+        w->ctx.ifid = IFID_HIDDEN;
     }
 
     lua_settop(L, 0);

@@ -536,6 +536,29 @@ static int add_ports(struct rpc_server *s, const char *const *addrs, int naddrs,
     return rc;
 }
 
+int rpc_server_check(const struct probe *p, const char *const *addrs, int naddrs, char *err,
+                     size_t errlen)
+{
+    if (p->opt.rpc_no_auth) {
+        for (int i = 0; i < naddrs; i++) {
+            if (!rpc_listen_is_local(addrs[i])) {
+                snprintf(err, errlen,
+                         "--rpc-no-auth refused: %s can be reached from other hosts; without "
+                         "authentication listen on 127.0.0.1, [::1] or unix:PATH only",
+                         addrs[i]);
+                return -1;
+            }
+        }
+    }
+    if (p->opt.rpc_tls_cert || p->opt.rpc_tls_key) {
+        struct rpc_tls tls;
+        if (rpc_tls_load(&tls, p->opt.rpc_tls_cert, p->opt.rpc_tls_key, err, errlen) != 0)
+            return -1;
+        rpc_tls_clear(&tls);
+    }
+    return 0;
+}
+
 /* What the log says about authentication once the server runs. */
 static void log_auth_state(const struct probe *p)
 {
@@ -567,17 +590,8 @@ struct rpc_server *rpc_server_start(struct probe *p, const char *const *addrs, i
         snprintf(err, errlen, "between 1 and %d --rpc-listen addresses", RPC_MAX_LISTEN);
         return NULL;
     }
-    if (p->opt.rpc_no_auth) {
-        for (int i = 0; i < naddrs; i++) {
-            if (!rpc_listen_is_local(addrs[i])) {
-                snprintf(err, errlen,
-                         "--rpc-no-auth refused: %s can be reached from other hosts; without "
-                         "authentication listen on 127.0.0.1, [::1] or unix:PATH only",
-                         addrs[i]);
-                return NULL;
-            }
-        }
-    }
+    if (rpc_server_check(p, addrs, naddrs, err, errlen) != 0)
+        return NULL;
     rpc_log_install();
     grpc_init();
     struct rpc_server *s = calloc(1, sizeof(*s));
