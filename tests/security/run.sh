@@ -133,7 +133,8 @@ stop_probe() {
     if grep -qE "Sanitizer|runtime error:" "$TMP/probe.err"; then
         fail "no sanitizer report" "$(grep -E -A25 'Sanitizer|runtime error:' "$TMP/probe.err")"
     fi
-    return $rc
+    if [ $rc -eq 0 ]; then pass "SIGTERM: the probe exits 0"; else
+        fail "SIGTERM: the probe exits 0 (got $rc)" "$(tail -20 "$TMP/probe.err")"; fi
 }
 
 alive() {
