@@ -25,6 +25,10 @@ struct ntop_client {
     struct chan *current;
     struct ntop_client_options opts;
     char *target;
+    char *auth_header; /* "Token <token>", or NULL */
+    bool tls;
+    char *tls_ca_pem;      /* NULL: gRPC's default roots */
+    char *tls_server_name; /* NULL: the target's host */
 };
 
 /* ---- errors and names ---- */
@@ -173,10 +177,18 @@ static struct chan *chan_new(struct ntop_client *c)
         {GRPC_ARG_INTEGER, GRPC_ARG_MIN_RECONNECT_BACKOFF_MS,     {.integer = clamp_int(connect_ms)}                },
  /* Its own connections: a replacement channel must not inherit a failed one's. */
         {GRPC_ARG_INTEGER, GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL,    {.integer = 1}                                    },
+ /* The name the certificate must carry: checked, not skipped. Keep it last. */
+        {GRPC_ARG_STRING,  GRPC_SSL_TARGET_NAME_OVERRIDE_ARG,     {.string = c->tls_server_name}                    },
     };
     grpc_channel_args chargs = {sizeof(args) / sizeof(args[0]), args};
+    if (!c->tls_server_name)
+        chargs.num_args--; /* the name override is the last argument */
     struct chan *ch = calloc(1, sizeof(*ch));
-    grpc_channel_credentials *creds = ch ? grpc_insecure_credentials_create() : NULL;
+    grpc_channel_credentials *creds = NULL;
+    if (ch && c->tls)
+        creds = grpc_ssl_credentials_create(c->tls_ca_pem, NULL, NULL, NULL);
+    else if (ch)
+        creds = grpc_insecure_credentials_create();
     if (creds) {
         ch->channel = grpc_channel_create(c->target, creds, &chargs);
         grpc_channel_credentials_release(creds);
@@ -236,8 +248,83 @@ static struct chan *chan_renew(struct ntop_client *c, struct chan *old)
 
 /* ---- construction ---- */
 
+/* The whole PEM file, or NULL. */
+static char *read_pem(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    for (size_t n; buf && (n = fread(buf + len, 1, cap - len - 1, f)) > 0;) {
+        len += n;
+        if (len + 1 == cap) {
+            char *bigger = cap < (8u << 20) ? realloc(buf, cap * 2) : NULL;
+            if (!bigger) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = bigger;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    if (buf) {
+        buf[len] = '\0';
+        if (!strstr(buf, "-----BEGIN CERTIFICATE-----")) {
+            free(buf);
+            buf = NULL;
+        }
+    }
+    return buf;
+}
+
+static int token_ok(const char *t)
+{
+    for (; *t; t++)
+        if ((unsigned char)*t <= ' ' || (unsigned char)*t >= 0x7f)
+            return 0;
+    return 1;
+}
+
+/* Copies the security settings into c. 0 or an NTOP_E* code. */
+static int set_security(struct ntop_client *c, const struct ntop_client_security *sec)
+{
+    if (!sec)
+        return 0;
+    if (sec->token && *sec->token) {
+        if (!token_ok(sec->token) || strlen(sec->token) > 1024)
+            return NTOP_EINVAL;
+        size_t n = strlen(sec->token) + 7;
+        if (!(c->auth_header = malloc(n)))
+            return NTOP_ENOMEM;
+        snprintf(c->auth_header, n, "Token %s", sec->token);
+    }
+    c->tls = sec->tls || sec->tls_ca_file || sec->tls_server_name;
+    if (sec->tls_ca_file && !(c->tls_ca_pem = read_pem(sec->tls_ca_file)))
+        return NTOP_ETLS;
+    if (sec->tls_server_name &&
+        !(c->tls_server_name = ntop_strndup(sec->tls_server_name, strlen(sec->tls_server_name))))
+        return NTOP_ENOMEM;
+    return 0;
+}
+
+static void free_security(struct ntop_client *c)
+{
+    free(c->auth_header);
+    free(c->tls_ca_pem);
+    free(c->tls_server_name);
+}
+
 int ntop_client_new(const char *target, const struct ntop_client_options *opts,
                     struct ntop_client **out)
+{
+    return ntop_client_new_secure(target, opts, NULL, out);
+}
+
+int ntop_client_new_secure(const char *target, const struct ntop_client_options *opts,
+                           const struct ntop_client_security *sec, struct ntop_client **out)
 {
     *out = NULL;
     if (!target)
@@ -245,16 +332,24 @@ int ntop_client_new(const char *target, const struct ntop_client_options *opts,
     struct ntop_client *c = calloc(1, sizeof(*c));
     if (!c)
         return NTOP_ENOMEM;
+    int src = set_security(c, sec);
+    if (src != 0) {
+        free_security(c);
+        free(c);
+        return src;
+    }
     if (opts)
         c->opts = *opts;
     else
         ntop_client_options_init(&c->opts);
     if (c->opts.retries < 0 || c->opts.max_depth == 0 || c->opts.max_elements == 0 ||
         c->opts.max_request_bytes == 0 || c->opts.max_reply_bytes == 0) {
+        free_security(c);
         free(c);
         return NTOP_EINVAL;
     }
     if (!(c->target = normalize_target(target))) {
+        free_security(c);
         free(c);
         return NTOP_EINVAL;
     }
@@ -276,6 +371,7 @@ void ntop_client_free(struct ntop_client *c)
         chan_put(c, c->current);
     pthread_mutex_destroy(&c->lock);
     free(c->target);
+    free_security(c);
     free(c);
     grpc_shutdown();
 }
@@ -344,8 +440,9 @@ static char *slice_strdup(grpc_slice s)
 }
 
 /* One attempt: returns the status; *reply or *message as ntop_client_call_raw. */
-static int attempt(struct chan *ch, const char *path, const void *req, size_t req_len,
-                   gpr_timespec deadline, uint8_t **reply, size_t *reply_len, char **message)
+static int attempt(struct chan *ch, const char *auth_header, const char *path, const void *req,
+                   size_t req_len, gpr_timespec deadline, uint8_t **reply, size_t *reply_len,
+                   char **message)
 {
     grpc_completion_queue *cq = grpc_completion_queue_create_for_next(NULL);
     grpc_slice method = grpc_slice_from_copied_string(path);
@@ -365,6 +462,12 @@ static int attempt(struct chan *ch, const char *path, const void *req, size_t re
     grpc_op ops[6];
     memset(ops, 0, sizeof(ops));
     ops[0].op = GRPC_OP_SEND_INITIAL_METADATA;
+    grpc_metadata auth = {.key = grpc_slice_from_static_string("authorization")};
+    if (auth_header) {
+        auth.value = grpc_slice_from_copied_string(auth_header);
+        ops[0].data.send_initial_metadata.count = 1;
+        ops[0].data.send_initial_metadata.metadata = &auth;
+    }
     ops[1].op = GRPC_OP_SEND_MESSAGE;
     ops[1].data.send_message.send_message = send;
     ops[2].op = GRPC_OP_SEND_CLOSE_FROM_CLIENT;
@@ -413,6 +516,8 @@ static int attempt(struct chan *ch, const char *path, const void *req, size_t re
         grpc_byte_buffer_destroy(recv);
     grpc_byte_buffer_destroy(send);
     grpc_slice_unref(details);
+    if (auth_header)
+        grpc_slice_unref(auth.value);
     grpc_metadata_array_destroy(&initial);
     grpc_metadata_array_destroy(&trailing);
     grpc_call_unref(call);
@@ -423,6 +528,39 @@ static int attempt(struct chan *ch, const char *path, const void *req, size_t re
 static gpr_timespec earlier(gpr_timespec a, gpr_timespec b)
 {
     return gpr_time_cmp(a, b) < 0 ? a : b;
+}
+
+/* What to check when a connection failed in a way TLS explains, or NULL. */
+static const char *tls_hint(const struct ntop_client *c, const char *reason)
+{
+    if (!reason)
+        return NULL;
+    if (c->tls && (strstr(reason, "andshake") || strstr(reason, "Peer name") ||
+                   strstr(reason, "certificate")))
+        return c->tls_ca_pem
+                   ? " (TLS: the probe's certificate does not chain to the CA file given or does "
+                     "not carry the expected name: check --tls-ca and --tls-server-name)"
+                   : " (TLS: the probe's certificate was checked against the system's CA roots: "
+                     "give its CA with --tls-ca, and --tls-server-name when its name differs)";
+    if (!c->tls && (strstr(reason, "Socket closed") || strstr(reason, "Connection reset") ||
+                    strstr(reason, "Broken pipe") || strstr(reason, "FRAME_SIZE_ERROR")))
+        return " (is the probe serving TLS? then connect with --tls / tls = true)";
+    return NULL;
+}
+
+/* Appends the hint to the heap string *message. */
+static void add_tls_hint(const struct ntop_client *c, char **message)
+{
+    const char *hint = tls_hint(c, *message);
+    if (!hint)
+        return;
+    size_t n = strlen(*message) + strlen(hint) + 1;
+    char *p = malloc(n);
+    if (!p)
+        return;
+    snprintf(p, n, "%s%s", *message, hint);
+    free(*message);
+    *message = p;
 }
 
 int ntop_client_wait_ready_reason(struct ntop_client *c, int64_t timeout_ms, char *reason,
@@ -437,12 +575,15 @@ int ntop_client_wait_ready_reason(struct ntop_client *c, int64_t timeout_ms, cha
         uint8_t *reply = NULL;
         size_t reply_len = 0;
         char *msg = NULL;
-        int st = attempt(ch, "/grpc.health.v1.Health/Check", "", 0,
+        int st = attempt(ch, NULL, "/grpc.health.v1.Health/Check", "", 0,
                          after_ms(timeout_ms > 0 ? timeout_ms : 1), &reply, &reply_len, &msg);
-        if (st != NTOP_STATUS_UNAVAILABLE && st != NTOP_STATUS_DEADLINE_EXCEEDED)
+        if (st != NTOP_STATUS_UNAVAILABLE && st != NTOP_STATUS_DEADLINE_EXCEEDED) {
             rc = 0;
-        else
-            snprintf(reason, reason_len, "%s", msg && *msg ? msg : "connection failed");
+        } else {
+            const char *hint = tls_hint(c, msg);
+            snprintf(reason, reason_len, "%s%s", msg && *msg ? msg : "connection failed",
+                     hint ? hint : "");
+        }
         free(reply);
         free(msg);
     } else if (rc == NTOP_ETIMEDOUT && reason) {
@@ -493,7 +634,8 @@ int ntop_client_call_raw(struct ntop_client *c, const char *path, const void *re
         /* When the connection failed, the channel fails a (fail-fast) call at once, with
          * gRPC's reason (refused, unknown host); should it connect meanwhile, the call runs
          * normally. */
-        status = attempt(ch, path, req, req_len, deadline, reply, reply_len, message);
+        status =
+            attempt(ch, c->auth_header, path, req, req_len, deadline, reply, reply_len, message);
         if (ready != 0 && status == NTOP_STATUS_DEADLINE_EXCEEDED) {
             free(*message);
             *message = ntop_strndup("connection failed", 17);
@@ -505,6 +647,8 @@ int ntop_client_call_raw(struct ntop_client *c, const char *path, const void *re
         *message = NULL;
     }
     chan_put(c, ch);
+    if (status == NTOP_STATUS_UNAVAILABLE && *message)
+        add_tls_hint(c, message);
     if (status == NTOP_STATUS_UNAVAILABLE)
         prefix_message(message, c->target, "unreachable");
     else if (status == NTOP_STATUS_DEADLINE_EXCEEDED)

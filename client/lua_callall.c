@@ -14,7 +14,8 @@
 #define BATCH_MAX_THREADS 32
 
 /* ntopclient.connect_all(targets [, opts]) -> probes: the same keys as targets ({"a:1", "b:2"}
- * or {name = "host:port"}), each value a probe object. Connections are made lazily: a probe
+ * or {name = "host:port"} or {name = {target = "host:port", token = ...}} with per-probe
+ * options over opts), each value a probe object. Connections are made lazily: a probe
  * that is down shows in call_all's results, not here. Raises on a malformed address. */
 int ntopclient_connect_all(lua_State *L)
 {
@@ -24,14 +25,41 @@ int ntopclient_connect_all(lua_State *L)
     lua_newtable(L); /* 3: the probes */
     lua_pushnil(L);
     while (lua_next(L, 1)) {
-        if (lua_type(L, -1) != LUA_TSTRING) {
+        if (lua_type(L, -1) == LUA_TTABLE) {
+            /* {target = "host:port", token = ..., tls_ca = ...}: this probe's options over
+             * the common ones */
+            int spec = lua_gettop(L);
+            if (lua_getfield(L, spec, "target") != LUA_TSTRING)
+                return luaL_error(L, "connect_all: key %s: field 'target' (string) expected",
+                                  luaL_tolstring(L, -3, NULL));
+            lua_newtable(L); /* the merged options */
+            for (int src = opts ? 2 : spec; src; src = src == 2 ? spec : 0) {
+                lua_pushnil(L);
+                while (lua_next(L, src)) {
+                    if (lua_type(L, -2) == LUA_TSTRING &&
+                        strcmp(lua_tostring(L, -2), "target") == 0) {
+                        lua_pop(L, 1);
+                        continue;
+                    }
+                    lua_pushvalue(L, -2);
+                    lua_insert(L, -2);
+                    lua_settable(L, -4);
+                }
+            }
+            int rc = lprobe_new(L, lua_tostring(L, spec + 1), spec + 2, 0);
+            if (rc != 1)
+                return lua_error(L);
+            lua_replace(L, spec + 1); /* key, spec, probe, merged */
+            lua_settop(L, spec + 1);
+        } else if (lua_type(L, -1) == LUA_TSTRING) {
+            if (lprobe_new(L, lua_tostring(L, -1), opts, 0) != 1)
+                return lua_error(L); /* the message of nil, message */
+        } else {
             const char *type = luaL_typename(L, -1);
             return luaL_error(L, "connect_all: target expected at key %s, got %s",
                               luaL_tolstring(L, -2, NULL), type);
         }
-        if (lprobe_new(L, lua_tostring(L, -1), opts, 0) != 1)
-            return lua_error(L); /* the message of nil, message */
-        lua_pushvalue(L, -3);    /* key */
+        lua_pushvalue(L, -3); /* key */
         lua_insert(L, -2);
         lua_settable(L, 3);
         lua_pop(L, 1); /* the target; keep the key */

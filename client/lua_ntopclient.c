@@ -9,8 +9,11 @@
  * ntopclient.connect(target [, opts]) -> probe | nil, message
  *   target: "host:port", "host" (port 5741), "[v6]:port", "unix:/path". opts: deadline_ms
  *   (per call, default 30000), connect_timeout_ms (5000), retries (1), max_reply_bytes, ifid
- *   (initial context, 0), lazy (true: do not check that the probe answers now), token
- *   (accepted, not used yet). Unknown options raise.
+ *   (initial context, 0), lazy (true: do not check that the probe answers now), token (the
+ *   API token, sent as "authorization: Token <token>"; default: the environment's
+ *   NTOP_TOKEN), tls (true: TLS, the certificate verified against the system's roots),
+ *   tls_ca (PEM file of the CA to verify against; implies tls), tls_server_name (the name
+ *   the certificate must carry when it is not the target's host). Unknown options raise.
  * probe.ntop / .interface / .flow / .host / .network: the functions of the probe's registry
  *   (listed at build time by ntop-probe --list-api); any other name is a remote call too and
  *   the probe answers UNIMPLEMENTED. A remote error is raised with the probe's Lua message,
@@ -20,7 +23,8 @@
  * probe:call("ns.name", ...), probe:ready([ms]) -> true | nil, reason, probe:target(),
  *   probe:close() (also __close and __gc).
  * ntopclient.install(probe): the probe's namespaces become the globals.
- * ntopclient.connect_all(targets [, opts]) -> probes with the keys of targets (lazy).
+ * ntopclient.connect_all(targets [, opts]) -> probes with the keys of targets (lazy); a
+ *   target is "host:port" or {target = "host:port", <options of this probe>}.
  * ntopclient.call_all(probes, "ns.name", ...) -> {[key] = {ok=true, n=, value=, results={}} or
  *   {ok=false, error=, status="UNAVAILABLE"...}}: concurrent, one thread per probe (at most 32).
  * ntopclient.api: {{namespace=, name=, category=, privilege=, context=}, ...};
@@ -109,9 +113,42 @@ static void push_namespaces(lua_State *L, int probe_idx)
 
 /* ---- probe objects ---- */
 
-static const char *const option_names[] = {
-    "deadline_ms", "connect_timeout_ms", "retries", "max_reply_bytes", "token", "lazy", "ifid",
-    NULL};
+static const char *const option_names[] = {"deadline_ms", "connect_timeout_ms",
+                                           "retries",     "max_reply_bytes",
+                                           "token",       "lazy",
+                                           "ifid",        "tls",
+                                           "tls_ca",      "tls_server_name",
+                                           NULL};
+
+/* The string option key, or def; raises on another type. Borrowed from the options table. */
+static const char *opt_string(lua_State *L, int idx, const char *key, const char *def)
+{
+    int t = lua_getfield(L, idx, key);
+    const char *v = def;
+    if (t != LUA_TNIL) {
+        if (t != LUA_TSTRING)
+            luaL_error(L, "option '%s': string expected, got %s", key, luaL_typename(L, -1));
+        v = lua_tostring(L, -1);
+    }
+    lua_pop(L, 1); /* the table still holds the string */
+    return v;
+}
+
+/* Reads token and TLS options at idx (0: none) into sec; the token defaults to NTOP_TOKEN. */
+static void read_security(lua_State *L, int idx, struct ntop_client_security *sec)
+{
+    memset(sec, 0, sizeof(*sec));
+    sec->token = getenv("NTOP_TOKEN");
+    if (idx == 0 || lua_isnoneornil(L, idx))
+        return;
+    sec->token = opt_string(L, idx, "token", sec->token);
+    sec->tls_ca_file = opt_string(L, idx, "tls_ca", NULL);
+    sec->tls_server_name = opt_string(L, idx, "tls_server_name", NULL);
+    if (lua_getfield(L, idx, "tls") != LUA_TNIL && !lua_isboolean(L, -1))
+        luaL_error(L, "option 'tls': boolean expected, got %s", luaL_typename(L, -1));
+    sec->tls = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+}
 
 static int64_t opt_integer(lua_State *L, int idx, const char *key, int64_t def)
 {
@@ -156,24 +193,28 @@ static void read_options(lua_State *L, int idx, struct ntop_client_options *opts
     lua_getfield(L, idx, "lazy");
     *lazy = lua_toboolean(L, -1);
     lua_pop(L, 1);
-    /* token: accepted and not used yet (authentication comes with TLS) */
-    if (lua_getfield(L, idx, "token") != LUA_TNIL && !lua_isstring(L, -1))
-        luaL_error(L, "option 'token': string expected");
-    lua_pop(L, 1);
 }
 
 int lprobe_new(lua_State *L, const char *target, int opts_idx, int wait)
 {
     struct ntop_client_options opts;
     int lazy, ifid;
+    struct ntop_client_security sec;
     read_options(L, opts_idx, &opts, &lazy, &ifid);
+    read_security(L, opts_idx, &sec);
     struct lprobe *p = lua_newuserdatauv(L, sizeof(*p), 1);
     memset(p, 0, sizeof(*p));
     luaL_setmetatable(L, NTOPCLIENT_PROBE_MT);
-    int rc = ntop_client_new(target, &opts, &p->client);
+    int rc = ntop_client_new_secure(target, &opts, &sec, &p->client);
     if (rc != 0) {
         lua_pushnil(L);
-        lua_pushfstring(L, "bad probe address '%s': %s", target, ntop_strerror(rc));
+        if (rc == NTOP_ETLS)
+            lua_pushfstring(L, "probe %s: cannot use the TLS CA file '%s': %s", target,
+                            sec.tls_ca_file, ntop_strerror(rc));
+        else if (rc == NTOP_EINVAL && sec.token && *sec.token)
+            lua_pushfstring(L, "probe %s: bad address or token: %s", target, ntop_strerror(rc));
+        else
+            lua_pushfstring(L, "bad probe address '%s': %s", target, ntop_strerror(rc));
         return 2;
     }
     p->ctx.ifid = ifid;

@@ -47,7 +47,8 @@ extern "C" {
     XX(ENOMEM, -2, "out of memory")                                                                \
     XX(ELIMIT, -3, "value nested too deeply or with too many elements")                            \
     XX(EUNREACHABLE, -4, "probe unreachable")                                                      \
-    XX(ETIMEDOUT, -5, "timed out")
+    XX(ETIMEDOUT, -5, "timed out")                                                                 \
+    XX(ETLS, -6, "cannot read the TLS CA file (PEM)")
 
 enum ntop_errno {
 #define NTOP_ERRNO_ENUM(name, value, msg) NTOP_##name = (value),
@@ -60,7 +61,10 @@ const char *ntop_strerror(int err);
 
 /* Outcome of a call: the gRPC status codes. The probe maps Lua errors as follows: "bad
  * argument ..." -> INVALID_ARGUMENT, unknown function -> UNIMPLEMENTED, missing context ->
- * FAILED_PRECONDITION, any other Lua error -> UNKNOWN; the message is the Lua error text. */
+ * FAILED_PRECONDITION, any other Lua error -> UNKNOWN; the message is the Lua error text.
+ * Security: no or an unknown API token -> UNAUTHENTICATED; a function or interface the user
+ * may not use -> PERMISSION_DENIED; too many failed tokens from this address ->
+ * RESOURCE_EXHAUSTED; the probe cannot check tokens (Redis down) -> UNAVAILABLE. */
 enum ntop_status {
     NTOP_STATUS_OK = 0,
     NTOP_STATUS_CANCELLED = 1,
@@ -239,6 +243,28 @@ void ntop_client_options_init(struct ntop_client_options *opts);
  * options), NTOP_ENOMEM. Any thread. Not for use across fork(). */
 int ntop_client_new(const char *target, const struct ntop_client_options *opts,
                     struct ntop_client **out);
+
+/* How to reach a probe that authenticates its callers (ntop-probe without --rpc-no-auth) or
+ * serves TLS (--rpc-tls-cert). Every string is borrowed by ntop_client_new_secure (copied). */
+struct ntop_client_security {
+    const char *token;           /* the user's API token (ntop-probe --create-admin prints
+                                  * one), sent with every call as the metadata
+                                  * "authorization: Token <token>"; NULL or "": none */
+    bool tls;                    /* connect with TLS and verify the probe's certificate */
+    const char *tls_ca_file;     /* PEM file of the CA(s) the certificate must chain to (sets
+                                  * tls); NULL: the system's roots */
+    const char *tls_server_name; /* the name the certificate must carry, when it is not the
+                                  * target's host (a test certificate, an address target);
+                                  * NULL: the target's host. Verification is never skipped. */
+};
+
+/* ntop_client_new with a token and/or TLS (sec borrowed, NULL = neither, as ntop_client_new).
+ * Errors as ntop_client_new, plus NTOP_ETLS when tls_ca_file cannot be read or holds no PEM
+ * certificate, and NTOP_EINVAL for a token with spaces or control characters. A TLS handshake
+ * that fails (unknown CA, wrong name, a plaintext probe) fails each call with UNAVAILABLE and
+ * gRPC's reason. Any thread. */
+int ntop_client_new_secure(const char *target, const struct ntop_client_options *opts,
+                           const struct ntop_client_security *sec, struct ntop_client **out);
 
 /* Closes the connection and frees c. No call on c may be running or start afterwards. NULL is
  * fine. */

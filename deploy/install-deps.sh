@@ -8,6 +8,7 @@ packages=(
     libgrpc-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler
     libreadline-dev libhiredis-dev
     libcrypt-dev libssl-dev
+    libreadline-dev libhiredis-dev libssl-dev openssl
     redis-server
     lua5.4 lua-dkjson
     libcmocka-dev

@@ -61,11 +61,22 @@ static void usage(FILE *out)
         "                              [IPv6]:PORT or unix:PATH (port 0 picks one; repeat\n"
         "                              for several addresses). The probe then serves until\n"
         "                              SIGINT/SIGTERM, after --run-script too, and\n"
-        "                              --shutdown-when-done is ignored. No TLS or tokens\n"
-        "                              yet: listen on loopback or a unix socket only\n"
-        "      --create-admin NAME     create administrator NAME in the user store (or\n"
-        "                              make it administrator again with a new random\n"
-        "                              password), print its new API token and exit\n"
+        "                              --shutdown-when-done is ignored. Every call needs a\n"
+        "                              user's API token (metadata 'authorization: Token T'\n"
+        "                              or 'x-ntop-token: T'; --create-admin makes one)\n"
+        "      --rpc-tls-cert FILE     serve TLS with this PEM certificate (and chain)\n"
+        "      --rpc-tls-key FILE      ... and this unencrypted PEM private key\n"
+        "      --rpc-no-auth           no tokens: every caller may call everything; only\n"
+        "                              when every --rpc-listen is 127.x, [::1] or unix:\n"
+        "      --rpc-allow-exec        let administrators call functions that run\n"
+        "                              commands or open connections (refused remotely\n"
+        "                              otherwise)\n"
+        "\n"
+        "Users:\n"
+        "      --create-admin NAME     create administrator NAME in the user store of the\n"
+        "                              data directory (or make it administrator again\n"
+        "                              with a new random password), print its new API\n"
+        "                              token and exit\n"
         "\n"
         "Cache (ntop.*Cache):\n"
         "  -r, --redis HOST[:PORT][@DB]|SOCKET\n"
@@ -543,6 +554,15 @@ int main(int argc, char **argv)
         redis_shutdown();
         free(p->command_line);
         return crc;
+    }
+    if (serve) {
+        /* Refuse a listener without authentication or bad TLS files before capturing. */
+        char err[512];
+        if (rpc_server_check(p, rpc_listen, num_rpc_listen, err, sizeof(err)) != 0) {
+            log_error("rpc: %s", err);
+            free(p->command_line);
+            return 1;
+        }
     }
 
     if (signals_start(p) != 0) {

@@ -26,7 +26,11 @@ struct shell_args {
     int nexec;
     bool json, interactive;
     long long deadline_ms, connect_timeout_ms;
-    int argc, script; /* argv index of the script, 0 when none */
+    const char *token;           /* --token; NULL: the module reads NTOP_TOKEN */
+    bool tls;                    /* --tls */
+    const char *tls_ca;          /* --tls-ca FILE */
+    const char *tls_server_name; /* --tls-server-name NAME */
+    int argc, script;            /* argv index of the script, 0 when none */
     char **argv;
 };
 
@@ -44,6 +48,17 @@ static void usage(FILE *out)
             "                             tables become globals, all are in `probes`\n"
             "  -d, --deadline MS          time allowed to each remote call (default 30000)\n"
             "      --connect-timeout MS   time allowed to connect (default 5000)\n"
+            "  -t, --token TOKEN          API token of your user on the probes (default: the\n"
+            "                             environment's NTOP_TOKEN; ntop-probe --create-admin\n"
+            "                             NAME prints one); prefer NTOP_TOKEN, since command\n"
+            "                             lines are visible to other local users\n"
+            "      --tls                  connect with TLS, verifying the probe's certificate\n"
+            "                             against the system's CA roots\n"
+            "      --tls-ca FILE          verify against the CA certificate(s) in FILE (PEM)\n"
+            "                             instead; implies --tls\n"
+            "      --tls-server-name NAME the name the certificate must carry when it is not\n"
+            "                             the probe's host name (implies --tls); there is no\n"
+            "                             option that skips verification\n"
             "  -j, --json                 print results (and tprint) as JSON\n"
             "  -e CHUNK                   run the Lua CHUNK (repeatable, before the script)\n"
             "  -i                         enter the prompt after running the script\n"
@@ -84,6 +99,10 @@ static void parse_args(int argc, char **argv, struct shell_args *a)
         {"probe",           required_argument, NULL, 'p'},
         {"deadline",        required_argument, NULL, 'd'},
         {"connect-timeout", required_argument, NULL, 'C'},
+        {"token",           required_argument, NULL, 't'},
+        {"tls",             no_argument,       NULL, 'T'},
+        {"tls-ca",          required_argument, NULL, 'A'},
+        {"tls-server-name", required_argument, NULL, 'N'},
         {"json",            no_argument,       NULL, 'j'},
         {"version",         no_argument,       NULL, 'V'},
         {"help",            no_argument,       NULL, 'h'},
@@ -100,7 +119,7 @@ static void parse_args(int argc, char **argv, struct shell_args *a)
     }
     int c;
     /* "+": stop at the script name, so that its arguments stay its own */
-    while ((c = getopt_long(argc, argv, "+p:d:je:iVh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+p:d:t:je:iVh", longopts, NULL)) != -1) {
         switch (c) {
         case 'p':
             a->probes[a->nprobes++] = optarg;
@@ -110,6 +129,18 @@ static void parse_args(int argc, char **argv, struct shell_args *a)
             break;
         case 'C':
             a->connect_timeout_ms = parse_ms(optarg, "--connect-timeout");
+            break;
+        case 't':
+            a->token = optarg;
+            break;
+        case 'T':
+            a->tls = true;
+            break;
+        case 'A':
+            a->tls_ca = optarg;
+            break;
+        case 'N':
+            a->tls_server_name = optarg;
             break;
         case 'j':
             a->json = true;
@@ -250,6 +281,22 @@ static void connect_probes(lua_State *L, const struct shell_args *a)
             lua_setfield(L, -2, "connect_timeout_ms");
             lua_pushboolean(L, lazy);
             lua_setfield(L, -2, "lazy");
+            if (a->token) {
+                lua_pushstring(L, a->token);
+                lua_setfield(L, -2, "token");
+            }
+            if (a->tls || a->tls_ca || a->tls_server_name) {
+                lua_pushboolean(L, 1);
+                lua_setfield(L, -2, "tls");
+            }
+            if (a->tls_ca) {
+                lua_pushstring(L, a->tls_ca);
+                lua_setfield(L, -2, "tls_ca");
+            }
+            if (a->tls_server_name) {
+                lua_pushstring(L, a->tls_server_name);
+                lua_setfield(L, -2, "tls_server_name");
+            }
             lua_call(L, 2, 2);
             if (!lua_isnil(L, -2))
                 break;

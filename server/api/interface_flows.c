@@ -13,6 +13,7 @@
 #include "../core/dpi.h"
 #include "../core/iface.h"
 #include "../core/probe.h"
+#include "../core/users.h"
 
 #include <ndpi/ndpi_api.h>
 #include <stdlib.h>
@@ -75,6 +76,7 @@ enum tcp_state_filter {
 };
 
 struct flow_query {
+    const struct user_identity *user; /* the remote caller: its networks filter; NULL = all */
     enum flow_sorter sorter;
     uint32_t max_hits, to_skip;
     bool a2z;
@@ -324,6 +326,9 @@ static bool flow_matches(struct iface *ifc, const struct flow *f, const struct f
 {
     if (f->idle || q->match_none)
         return false;
+    /* ntopng's Flow::match: visible when the client or the server is in the user's networks */
+    if (q->user && !user_may_see_ip(q->user, &f->key.cli) && !user_may_see_ip(q->user, &f->key.srv))
+        return false;
     if (q->server && f->srv_host != q->server)
         return false;
     if (q->talking_with && f->cli_host != q->talking_with && f->srv_host != q->talking_with)
@@ -528,7 +533,7 @@ static const struct host *host_arg(lua_State *L, struct iface *ifc, int arg, str
     const char *key = luaL_optstring(L, arg, NULL);
     if (!key)
         return NULL;
-    const struct host *h = api_host_lookup(ifc, key, -1);
+    const struct host *h = api_host_lookup_visible(L, ifc, key, -1);
     if (!h)
         q->match_none = true;
     return h;
@@ -551,6 +556,7 @@ static int interface_get_flows_info(lua_State *L)
         .unicast = -1,
         .unidirectional = -1,
         .iface_index = -1,
+        .user = lua_ctx_of(L)->user,
     };
     q.host = host_arg(L, ifc, 1, &q);
     if (q.match_none) {
@@ -581,9 +587,12 @@ static int interface_get_flows_stats(lua_State *L)
     memset(proto_bytes, 0, size * sizeof(uint64_t));
     uint64_t breed_bytes[NUM_BREEDS] = {0};
     uint64_t num_flows = 0;
+    const struct user_identity *user = lua_ctx_of(L)->user;
 
     for (const struct flow *f = ifc->flows.head; f; f = f->list_next) {
         if (f->idle)
+            continue;
+        if (user && !user_may_see_ip(user, &f->key.cli) && !user_may_see_ip(user, &f->key.srv))
             continue;
         num_flows++;
         uint16_t app = f->ndpi_app < size ? f->ndpi_app : NDPI_PROTOCOL_UNKNOWN;

@@ -10,6 +10,7 @@
 
 #include "../core/iface.h"
 #include "../core/probe.h"
+#include "../core/users.h"
 
 #include <ndpi/ndpi_api.h>
 #include <stdlib.h>
@@ -317,12 +318,14 @@ static int cmp_network(const void *pa, const void *pb)
 
 static void push_host_list(lua_State *L, struct iface *ifc, const struct host_query *q)
 {
+    /* A restricted caller sees, and counts, only the hosts in its networks. */
+    const struct user_identity *user = lua_ctx_of(L)->user;
     uint32_t cap = ifc->hosts.count;
     /* A userdata, so the array is freed even if a push below raises. */
     struct host_entry *v = lua_newuserdatauv(L, (cap ? cap : 1) * sizeof(*v), 0);
     uint32_t n = 0;
     for (const struct host *h = ifc->hosts.head; h && n < cap; h = h->list_next) {
-        if (!host_matches(h, q))
+        if (!host_matches(h, q) || (user && !user_may_see_ip(user, &h->ip)))
             continue;
         v[n] = (struct host_entry){.h = h};
         set_sort_key(&v[n], q->sorter, ifc->probe);
@@ -391,7 +394,7 @@ static int interface_get_host_info(lua_State *L)
     const char *key = luaL_checkstring(L, 1);
     lua_Integer vlan = luaL_optinteger(L, 2, -1);
     luaL_argcheck(L, vlan >= -1 && vlan <= 4095, 2, "VLAN id out of range");
-    struct host *h = api_host_lookup(ifc, key, (int)vlan);
+    struct host *h = api_host_lookup_visible(L, ifc, key, (int)vlan);
     if (!h) {
         lua_pushnil(L);
         return 1;

@@ -3,15 +3,24 @@
 
 #include "../core/iface.h"
 #include "../core/probe.h"
+#include "../core/users.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* A remote user bound to one interface (allowed_ifname) sees only that one, as in ntopng. */
+static bool iface_allowed(lua_State *L, const struct iface *ifc)
+{
+    return user_may_use_iface(lua_ctx_of(L)->user, ifc->name);
+}
 
 static int interface_get_if_names(lua_State *L)
 {
     struct probe *p = lua_ctx_of(L)->probe;
     lua_newtable(L);
     for (int i = 0; i < p->num_ifaces; i++) {
+        if (!iface_allowed(L, p->ifaces[i]))
+            continue;
         lua_pushfstring(L, "%d", p->ifaces[i]->id);
         lua_pushstring(L, p->ifaces[i]->name);
         lua_settable(L, -3);
@@ -22,10 +31,13 @@ static int interface_get_if_names(lua_State *L)
 static int interface_get_first_interface_id(lua_State *L)
 {
     struct probe *p = lua_ctx_of(L)->probe;
-    if (p->num_ifaces == 0)
-        return 0;
-    lua_pushinteger(L, p->ifaces[0]->id);
-    return 1;
+    for (int i = 0; i < p->num_ifaces; i++) {
+        if (iface_allowed(L, p->ifaces[i])) {
+            lua_pushinteger(L, p->ifaces[i]->id);
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* An id (number or numeric string) or an interface name; -1 when none matches. */
@@ -53,7 +65,14 @@ static int interface_select(lua_State *L)
     struct lua_ctx *ctx = lua_ctx_of(L);
     luaL_argexpected(L, lua_type(L, 1) == LUA_TSTRING || lua_type(L, 1) == LUA_TNUMBER, 1,
                      "interface name or id");
-    ctx->ifid = find_iface(ctx->probe, L, 1);
+    int id = find_iface(ctx->probe, L, 1);
+    struct iface *ifc = probe_iface(ctx->probe, id);
+    if (ifc && !iface_allowed(L, ifc))
+        return luaL_error(L,
+                          "interface.select: permission denied: user '%s' may not use "
+                          "interface %d (%s)",
+                          ctx->user->name, ifc->id, ifc->name);
+    ctx->ifid = id;
     lua_pushnil(L);
     return 1;
 }
@@ -89,7 +108,8 @@ static int interface_is_valid_if_id(lua_State *L)
             return 1;
         }
     }
-    lua_pushboolean(L, probe_iface(p, (int)id) != NULL);
+    struct iface *ifc = probe_iface(p, (int)id);
+    lua_pushboolean(L, ifc != NULL && iface_allowed(L, ifc));
     return 1;
 }
 

@@ -5,6 +5,7 @@
 #include "api_util.h"
 
 #include "../core/iface.h"
+#include "../core/users.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,12 @@ static uint64_t mac_int(const uint8_t *a)
     for (int i = 0; i < 6; i++)
         v = (v << 8) | a[i];
     return v;
+}
+
+static int cmp_u64(const void *pa, const void *pb)
+{
+    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+    return a < b ? -1 : (a > b ? 1 : 0);
 }
 
 /* Mac::lua with details (both getMacsInfo and getMacInfo ask for them). */
@@ -119,6 +126,32 @@ static uint32_t opt_u32(lua_State *L, int arg, uint32_t def)
     return v > (lua_Integer)UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 }
 
+/* What a caller restricted to some networks may see of layer 2: the MACs its visible hosts
+ * carry (ntopng does not filter MACs at all; here a MAC would otherwise tell which devices
+ * sit outside the caller's networks). Pushes a userdata holding the sorted MACs of the
+ * visible hosts and returns it with its size in *n, or pushes nothing and returns NULL for
+ * an unrestricted caller. Owner thread. */
+static uint64_t *visible_macs(lua_State *L, struct iface *ifc, uint32_t *n)
+{
+    const struct user_identity *u = lua_ctx_of(L)->user;
+    *n = 0;
+    if (!u || u->allowed_nets.count == 0)
+        return NULL;
+    uint32_t cap = ifc->hosts.count;
+    uint64_t *v = lua_newuserdatauv(L, (cap ? cap : 1) * sizeof(*v), 0);
+    for (const struct host *h = ifc->hosts.head; h && *n < cap; h = h->list_next)
+        if (h->has_mac && user_may_see_ip(u, &h->ip))
+            v[(*n)++] = mac_int(h->mac);
+    qsort(v, *n, sizeof(*v), cmp_u64);
+    return v;
+}
+
+static bool mac_visible(const uint64_t *macs, uint32_t n, const uint8_t *addr)
+{
+    uint64_t key = mac_int(addr);
+    return !macs || bsearch(&key, macs, n, sizeof(*macs), cmp_u64) != NULL;
+}
+
 static void unsupported(lua_State *L, int arg, bool is_default, const char *what)
 {
     if (!is_default)
@@ -143,6 +176,8 @@ static int interface_get_macs_info(lua_State *L)
     (void)luaL_optstring(L, 9, NULL); /* location: nEdge only, ignored elsewhere */
     lua_Number min_first_seen = luaL_optnumber(L, 10, 0);
 
+    uint32_t nvis;
+    const uint64_t *vis = visible_macs(L, ifc, &nvis);
     uint32_t cap = ifc->macs.count;
     struct mac_entry *v = lua_newuserdatauv(L, (cap ? cap : 1) * sizeof(*v), 0);
     uint32_t n = 0;
@@ -150,6 +185,8 @@ static int interface_get_macs_info(lua_State *L)
         if (source_only && !m->source_mac)
             continue;
         if ((lua_Number)api_secs(m->first_seen_us) <= min_first_seen)
+            continue;
+        if (!mac_visible(vis, nvis, m->addr))
             continue;
         v[n].m = m;
         v[n].tie = mac_int(m->addr);
@@ -168,8 +205,7 @@ static int interface_get_macs_info(lua_State *L)
         lua_rawseti(L, -2, pos++);
     }
     lua_setfield(L, -2, "macs");
-    lua_remove(L, -2);
-    return 1;
+    return 1; /* the arrays below the result are dropped with the stack */
 }
 
 /* getMacInfo(mac) -> Mac table, or nil when the MAC was not seen. */
@@ -179,7 +215,9 @@ static int interface_get_mac_info(lua_State *L)
     uint8_t addr[6];
     luaL_argcheck(L, api_mac_parse(luaL_checkstring(L, 1), addr) == 0, 1, "invalid MAC address");
     struct mac *m = iface_find_mac(ifc, addr);
-    if (!m)
+    uint32_t nvis;
+    const uint64_t *vis = m ? visible_macs(L, ifc, &nvis) : NULL;
+    if (!m || !mac_visible(vis, nvis, m->addr))
         lua_pushnil(L);
     else
         push_mac(L, m);

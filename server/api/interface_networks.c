@@ -3,6 +3,15 @@
 
 #include "../core/iface.h"
 #include "../core/probe.h"
+#include "../core/users.h"
+
+/* ntopng's NetworkStats::match: a restricted caller sees a local network when its address is
+ * inside the caller's allowed networks. */
+static bool network_visible(lua_State *L, const struct local_net *ln)
+{
+    const struct user_identity *u = lua_ctx_of(L)->user;
+    return !u || user_may_see_ip(u, &ln->base);
+}
 
 static void push_network(lua_State *L, struct iface *ifc, int id)
 {
@@ -33,7 +42,8 @@ static int interface_get_networks_stats(lua_State *L)
     api_opt_bool(L, 1, false); /* "diff": accepted, no effect (as in ntopng) */
     lua_newtable(L);
     for (int i = 0; i < ifc->probe->local_nets.count; i++) {
-        if (!network_has_traffic(&ifc->nets[i]))
+        if (!network_has_traffic(&ifc->nets[i]) ||
+            !network_visible(L, &ifc->probe->local_nets.nets[i]))
             continue;
         push_network(L, ifc, i);
         lua_setfield(L, -2, ifc->probe->local_nets.nets[i].name);
@@ -47,7 +57,8 @@ static int interface_get_network_stats(lua_State *L)
     struct iface *ifc = lua_ctx_iface(L);
     lua_Integer id = luaL_checkinteger(L, 1);
     lua_newtable(L);
-    if (id >= 0 && id < ifc->probe->local_nets.count) {
+    if (id >= 0 && id < ifc->probe->local_nets.count &&
+        network_visible(L, &ifc->probe->local_nets.nets[id])) {
         push_network(L, ifc, (int)id);
         lua_setfield(L, -2, ifc->probe->local_nets.nets[id].name);
     }

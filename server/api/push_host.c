@@ -8,6 +8,8 @@
 
 #include "../core/iface.h"
 #include "../core/probe.h"
+#include "../core/users.h"
+#include "../lua/context.h"
 
 #include <ndpi/ndpi_api.h>
 #include <stdio.h>
@@ -203,6 +205,18 @@ static struct host *find_by_name(struct iface *ifc, const char *name, uint16_t v
         if (h->vlan == vlan && h->name && strcmp(h->name, name) == 0)
             return h;
     return NULL;
+}
+
+bool api_host_visible(lua_State *L, const struct host *h)
+{
+    const struct user_identity *u = lua_ctx_of(L)->user;
+    return !u || user_may_see_ip(u, &h->ip);
+}
+
+struct host *api_host_lookup_visible(lua_State *L, struct iface *ifc, const char *key, int vlan)
+{
+    struct host *h = api_host_lookup(ifc, key, vlan);
+    return h && api_host_visible(L, h) ? h : NULL;
 }
 
 struct host *api_host_lookup(struct iface *ifc, const char *key, int vlan)

@@ -5,6 +5,7 @@
 #define NTOP_PUSH_HOST_H
 
 #include <lua.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 struct iface;
@@ -32,6 +33,14 @@ void push_host_ndpi(lua_State *L, struct iface *ifc, const struct host *h);
  * not an address, by its learnt name (and VLAN, 0 unless given). NULL when absent. The
  * pointer is valid until the owner thread processes packets again. Owner thread. */
 struct host *api_host_lookup(struct iface *ifc, const char *key, int vlan);
+
+/* Visibility for the remote caller of L (lua_ctx.user; NULL sees everything): a host is
+ * visible when its address is inside the user's allowed networks (ntopng's
+ * IpAddress::match on the user's allowed_nets). */
+bool api_host_visible(lua_State *L, const struct host *h);
+
+/* api_host_lookup, but NULL for a host the caller may not see. Owner thread. */
+struct host *api_host_lookup_visible(lua_State *L, struct iface *ifc, const char *key, int vlan);
 
 /* ntopng's IpAddress::key(): the IPv4 address in host order, or an additive hash of the
  * four IPv6 words. */

@@ -4,11 +4,14 @@
 
 #include "wire_check.h"
 
+#include "../core/iface.h"
 #include "../core/log.h"
 #include "../core/probe.h"
+#include "../core/users.h"
 #include "../lua/context.h"
 #include "../lua/engine.h"
 #include "../lua/registry.h"
+#include "rpc_auth.h"
 #include "wire_lua.h"
 
 #include <lauxlib.h>
@@ -39,6 +42,10 @@ static const struct {
 
 #define METHOD_PREFIX "/ntop.v1."
 
+/* The context's interface while the caller may not use the one it sent: no interface (any
+ * negative id is none), told apart from -1 that interface.select() may set. */
+#define IFID_HIDDEN (-1000)
+
 enum rpc_status rpc_status_for(enum rpc_error err, const char *msg)
 {
     switch (err) {
@@ -54,6 +61,8 @@ enum rpc_status rpc_status_for(enum rpc_error err, const char *msg)
         return RPC_STATUS_RESOURCE_EXHAUSTED;
     case RPC_ERR_REPLY:
         return RPC_STATUS_INTERNAL;
+    case RPC_ERR_DENIED:
+        return RPC_STATUS_PERMISSION_DENIED;
     case RPC_ERR_LUA:
         break;
     }
@@ -63,6 +72,9 @@ enum rpc_status rpc_status_for(enum rpc_error err, const char *msg)
         return RPC_STATUS_UNKNOWN;
     if (strncmp(msg, "bad argument", 12) == 0)
         return RPC_STATUS_INVALID_ARGUMENT;
+    /* bindings that refuse the caller: "ns.fn: permission denied: ..." */
+    if (strstr(msg, ": permission denied: "))
+        return RPC_STATUS_PERMISSION_DENIED;
     if (strstr(msg, "no interface selected") || strncmp(msg, "no current ", 11) == 0 ||
         strstr(msg, ": no current "))
         return RPC_STATUS_FAILED_PRECONDITION;
@@ -119,7 +131,8 @@ void rpc_worker_free(struct rpc_worker *w)
 }
 
 /* "/ntop.v1.<Service>/<name>" -> namespace and name (a registered binding), or -1. */
-static int parse_method(const char *method, const char **ns, char *name, size_t namelen)
+static int parse_method(const char *method, const char **ns, char *name, size_t namelen,
+                        const struct api_binding **binding)
 {
     size_t plen = strlen(METHOD_PREFIX);
     if (strncmp(method, METHOD_PREFIX, plen) != 0)
@@ -137,7 +150,8 @@ static int parse_method(const char *method, const char **ns, char *name, size_t 
             strncmp(services[i].service, service, (size_t)(slash - service)) == 0) {
             memcpy(name, fn, flen + 1);
             *ns = services[i].ns;
-            return api_find(*ns, name, NULL) ? 0 : -1;
+            *binding = api_find(*ns, name, NULL);
+            return *binding ? 0 : -1;
         }
     }
     return -1;
@@ -153,6 +167,7 @@ struct run {
     struct wire_arena arena;
     uint8_t *body; /* packed Reply, malloc'd */
     size_t body_len;
+    int hidden_ifid; /* the Call's interface when hidden from the binding */
 };
 
 static enum rpc_error wire_error_kind(const struct wire_limits *lim, uint32_t elements,
@@ -200,6 +215,8 @@ static void encode_reply(lua_State *L, struct run *r)
     reply.n_results = (size_t)n;
 
     ctx.ifid = r->ctx->ifid;
+    if (ctx.ifid == IFID_HIDDEN)
+        ctx.ifid = r->hidden_ifid; /* not changed by the call: give the client its own back */
     ctx.host = in && in->host ? in->host : (char *)"";
     ctx.flow = in && in->flow ? in->flow : (char *)"";
     ctx.has_network = r->ctx->network_id >= 0;
@@ -269,12 +286,13 @@ static void error_text(lua_State *L, int status, char *msg, size_t len)
 }
 
 void rpc_dispatch(struct rpc_worker *w, const char *method, const uint8_t *req, size_t len,
-                  struct rpc_result *out)
+                  const struct user_identity *user, struct rpc_result *out)
 {
     struct wire_limits lim = WIRE_DEFAULT_LIMITS;
     lua_State *L = w->L;
     Ntop__V1__Call *call = NULL;
     char name[128];
+    const struct api_binding *binding = NULL;
     struct run *r = calloc(1, sizeof(*r));
 
     memset(out, 0, sizeof(*out));
@@ -285,10 +303,15 @@ void rpc_dispatch(struct rpc_worker *w, const char *method, const uint8_t *req, 
     }
     r->ctx = &w->ctx;
     r->name = name;
-    if (parse_method(method, &r->ns, name, sizeof(name)) != 0) {
+    if (parse_method(method, &r->ns, name, sizeof(name), &binding) != 0) {
         r->err = RPC_ERR_METHOD;
         snprintf(r->msg, sizeof(r->msg), "unknown method %s",
                  *method ? method : "(an invalid or overlong path)");
+        goto done;
+    }
+    if (rpc_authorize(binding, r->ns, user, w->probe->opt.rpc_allow_exec, r->msg, sizeof(r->msg)) !=
+        RPC_STATUS_OK) {
+        r->err = RPC_ERR_DENIED;
         goto done;
     }
     char why[256];
@@ -327,6 +350,23 @@ void rpc_dispatch(struct rpc_worker *w, const char *method, const uint8_t *req, 
         w->ctx.ifid = call->context->ifid;
         if (call->context->has_network && call->context->network >= 0)
             w->ctx.network_id = call->context->network;
+    }
+    w->ctx.user = user;
+    r->hidden_ifid = w->ctx.ifid;
+    /* A user bound to one interface: a context on another one is refused to functions that
+     * need it; the others run with none selected (interface.select() works from there) and
+     * the client keeps its context. */
+    struct iface *ifc = user ? probe_iface(w->probe, w->ctx.ifid) : NULL;
+    if (ifc && !user_may_use_iface(user, ifc->name)) {
+        if (binding->context != API_CTX_NONE) {
+            r->err = RPC_ERR_DENIED;
+            snprintf(r->msg, sizeof(r->msg),
+                     "%s.%s: permission denied: user '%s' may not use interface %d (%s); "
+                     "allowed: %s",
+                     r->ns, name, user->name, ifc->id, ifc->name, user->allowed_ifname);
+            goto done;
+        }
+        w->ctx.ifid = IFID_HIDDEN;
     }
 
     lua_settop(L, 0);

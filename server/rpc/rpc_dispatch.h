@@ -23,11 +23,13 @@ enum rpc_status {
     RPC_STATUS_UNKNOWN = 2,
     RPC_STATUS_INVALID_ARGUMENT = 3,
     RPC_STATUS_DEADLINE_EXCEEDED = 4,
+    RPC_STATUS_PERMISSION_DENIED = 7,
     RPC_STATUS_RESOURCE_EXHAUSTED = 8,
     RPC_STATUS_FAILED_PRECONDITION = 9,
     RPC_STATUS_UNIMPLEMENTED = 12,
     RPC_STATUS_INTERNAL = 13,
     RPC_STATUS_UNAVAILABLE = 14,
+    RPC_STATUS_UNAUTHENTICATED = 16,
 };
 
 /* Why a call failed, before the text is known; rpc_status_for() turns it into a status. */
@@ -40,6 +42,7 @@ enum rpc_error {
     RPC_ERR_SIZE,      /* too many values, a reply over the size limit, out of memory */
     RPC_ERR_LUA,       /* the binding raised: classified by its message */
     RPC_ERR_REPLY,     /* the binding returned something that cannot travel */
+    RPC_ERR_DENIED,    /* the caller may not call this function or use this interface */
 };
 
 /* The one mapping from an error (and, for Lua errors, its text) to a gRPC status. */
@@ -67,9 +70,14 @@ struct rpc_worker *rpc_worker_new(struct probe *p);
 void rpc_worker_free(struct rpc_worker *w);
 
 /* Runs one call: `method` is the gRPC path ("/ntop.v1.Interface/getStats", NUL-terminated),
- * `req`/`len` the request body (borrowed for the call). Always fills `out`, never raises;
- * the worker's stack and context are reset before it returns. The thread that uses `w`. */
+ * `req`/`len` the request body (borrowed for the call), `user` the authenticated caller
+ * (borrowed for the call; NULL with --rpc-no-auth: unrestricted). The binding's privilege
+ * and the context's interface are checked against the user before the binding runs
+ * (PERMISSION_DENIED), and the binding sees the user through lua_ctx.user to filter what
+ * it returns. Always fills `out`, never raises; the worker's stack and context are reset
+ * before it returns. The thread that uses `w`. */
+struct user_identity;
 void rpc_dispatch(struct rpc_worker *w, const char *method, const uint8_t *req, size_t len,
-                  struct rpc_result *out);
+                  const struct user_identity *user, struct rpc_result *out);
 
 #endif

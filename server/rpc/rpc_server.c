@@ -17,14 +17,20 @@
 #include "rpc_server.h"
 
 #include "../core/log.h"
+#include "../core/probe.h"
+#include "../core/redis.h"
+#include "../core/users.h"
+#include "rpc_auth.h"
 #include "rpc_dispatch.h"
 #include "rpc_listen.h"
+#include "rpc_tls.h"
 
 #include <grpc/byte_buffer.h>
 #include <grpc/byte_buffer_reader.h>
 #include <grpc/grpc.h>
 #include <grpc/grpc_security.h>
 #include <grpc/slice.h>
+#include <grpc/support/alloc.h>
 #include <grpc/support/time.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -60,11 +66,15 @@ struct rpc_call {
 struct worker_slot {
     struct rpc_server *srv;
     struct rpc_worker *w;
+    struct user_identity user; /* the caller of the call being processed */
     pthread_t thread;
     bool started;
 };
 
 struct rpc_server {
+    struct probe *probe;
+    bool no_auth;                /* --rpc-no-auth: every call runs unrestricted */
+    struct rpc_limiter *limiter; /* failed authentications per peer */
     grpc_server *server;
     grpc_completion_queue *cq;
     pthread_t cq_thread;
@@ -188,10 +198,92 @@ static bool deadline_passed(const struct rpc_call *c)
     return gpr_time_cmp(d, gpr_now(d.clock_type)) < 0;
 }
 
-static void process(struct rpc_worker *w, struct rpc_call *c)
+/* The call's API token (see rpc_auth.h): 1 found, 0 none, -1 malformed. */
+static int call_token(const struct rpc_call *c, char *token)
+{
+    int found = 0;
+    for (size_t i = 0; i < c->request_md.count; i++) {
+        const grpc_metadata *m = &c->request_md.metadata[i];
+        int rc = rpc_auth_token_from_entry(
+            (const char *)GRPC_SLICE_START_PTR(m->key), GRPC_SLICE_LENGTH(m->key),
+            (const char *)GRPC_SLICE_START_PTR(m->value), GRPC_SLICE_LENGTH(m->value), token);
+        if (rc < 0)
+            return -1;
+        if (rc > 0)
+            found = 1;
+    }
+    return found;
+}
+
+static uint64_t now_ms(void)
+{
+    gpr_timespec t = gpr_now(GPR_CLOCK_MONOTONIC);
+    return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+}
+
+/* Who calls: the token is checked before the request is even looked at. Returns the user
+ * (NULL with --rpc-no-auth), or NULL after answering the call with the refusal. */
+static const struct user_identity *authenticate(struct worker_slot *ws, struct rpc_call *c,
+                                                bool *refused)
+{
+    struct rpc_server *s = ws->srv;
+    *refused = false;
+    if (s->no_auth)
+        return NULL;
+    char *peer = grpc_call_get_peer(c->call);
+    char key[96];
+    rpc_peer_key(peer, key, sizeof(key));
+    gpr_free(peer);
+
+    char msg[256];
+    char token[RPC_TOKEN_MAX + 1];
+    enum rpc_status status = RPC_STATUS_OK;
+    int wait = rpc_limiter_blocked(s->limiter, key, now_ms());
+    if (wait > 0) {
+        status = RPC_STATUS_RESOURCE_EXHAUSTED;
+        snprintf(msg, sizeof(msg),
+                 "too many failed authentications from this address: retry in %d s", wait);
+    } else {
+        int has = call_token(c, token);
+        if (has <= 0) {
+            status = RPC_STATUS_UNAUTHENTICATED;
+            snprintf(msg, sizeof(msg),
+                     has < 0 ? "malformed API token metadata: send 'authorization: Token <token>' "
+                               "or 'x-ntop-token: <token>'"
+                             : "no API token: send the metadata 'authorization: Token <token>' "
+                               "(ntoplua-shell --token or NTOP_TOKEN)");
+            if (has < 0)
+                rpc_limiter_failure(s->limiter, key, now_ms());
+        } else {
+            enum users_status us = users_identity_for_token(token, &ws->user);
+            if (us == USERS_OK) {
+                rpc_limiter_success(s->limiter, key);
+            } else if (us == USERS_UNAVAILABLE) {
+                status = RPC_STATUS_UNAVAILABLE;
+                snprintf(msg, sizeof(msg), "cannot check the API token now: Redis is unavailable");
+            } else {
+                status = RPC_STATUS_UNAUTHENTICATED;
+                snprintf(msg, sizeof(msg), "unknown API token");
+                rpc_limiter_failure(s->limiter, key, now_ms());
+            }
+        }
+    }
+    if (status == RPC_STATUS_OK)
+        return &ws->user;
+    log_debug("rpc: refused a call from %s: %s", key, msg);
+    send_status(c, status, msg);
+    *refused = true;
+    return NULL;
+}
+
+static void process(struct worker_slot *ws, struct rpc_call *c)
 {
     /* A call the client gave up on is not run; gRPC has already told the client. */
     if (atomic_load(&c->cancelled) || deadline_passed(c))
+        return;
+    bool refused;
+    const struct user_identity *user = authenticate(ws, c, &refused);
+    if (refused)
         return;
     /* The path as a C string; one with a NUL byte or too long to be ours matches nothing. */
     char method[256];
@@ -213,7 +305,7 @@ static void process(struct rpc_worker *w, struct rpc_call *c)
     c->request = NULL;
 
     struct rpc_result r;
-    rpc_dispatch(w, method, GRPC_SLICE_START_PTR(body), GRPC_SLICE_LENGTH(body), &r);
+    rpc_dispatch(ws->w, method, GRPC_SLICE_START_PTR(body), GRPC_SLICE_LENGTH(body), user, &r);
     grpc_slice_unref(body);
     send_result(c, &r);
     rpc_result_free(&r);
@@ -241,7 +333,7 @@ static void *worker_main(void *arg)
             return NULL;
         /* Stopping: grpc_server_cancel_all_calls has cancelled the queued calls. */
         if (!stop)
-            process(ws->w, c);
+            process(ws, c);
         call_unref(c);
     }
 }
@@ -392,16 +484,40 @@ static void destroy(struct rpc_server *s)
         grpc_completion_queue_destroy(s->cq);
     for (int i = 0; i < RPC_WORKERS; i++)
         rpc_worker_free(s->workers[i].w);
+    rpc_limiter_free(s->limiter);
     pthread_cond_destroy(&s->cond);
     pthread_mutex_destroy(&s->lock);
     free(s);
     grpc_shutdown_blocking();
 }
 
+/* Plaintext, or TLS with the checked --rpc-tls-cert/--rpc-tls-key; NULL with err. */
+static grpc_server_credentials *server_credentials(const struct probe_options *o, char *err,
+                                                   size_t errlen)
+{
+    if (!o->rpc_tls_cert && !o->rpc_tls_key)
+        return grpc_insecure_server_credentials_create();
+    struct rpc_tls tls;
+    if (rpc_tls_load(&tls, o->rpc_tls_cert, o->rpc_tls_key, err, errlen) != 0)
+        return NULL;
+    grpc_ssl_pem_key_cert_pair pair = {.private_key = tls.key_pem, .cert_chain = tls.cert_pem};
+    grpc_ssl_server_credentials_options *so =
+        grpc_ssl_server_credentials_create_options_using_config(
+            GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE,
+            grpc_ssl_server_certificate_config_create(NULL, &pair, 1));
+    grpc_server_credentials *creds = grpc_ssl_server_credentials_create_with_options(so);
+    rpc_tls_clear(&tls);
+    if (!creds)
+        snprintf(err, errlen, "gRPC refused the TLS certificate or key");
+    return creds;
+}
+
 static int add_ports(struct rpc_server *s, const char *const *addrs, int naddrs, int *ports,
                      char *err, size_t errlen)
 {
-    grpc_server_credentials *creds = grpc_insecure_server_credentials_create();
+    grpc_server_credentials *creds = server_credentials(&s->probe->opt, err, errlen);
+    if (!creds)
+        return -1;
     int rc = 0;
     for (int i = 0; i < naddrs && rc == 0; i++) {
         if (rpc_listen_precheck(addrs[i], err, errlen) != 0) {
@@ -420,6 +536,52 @@ static int add_ports(struct rpc_server *s, const char *const *addrs, int naddrs,
     return rc;
 }
 
+int rpc_server_check(const struct probe *p, const char *const *addrs, int naddrs, char *err,
+                     size_t errlen)
+{
+    if (p->opt.rpc_no_auth) {
+        for (int i = 0; i < naddrs; i++) {
+            if (!rpc_listen_is_local(addrs[i])) {
+                snprintf(err, errlen,
+                         "--rpc-no-auth refused: %s can be reached from other hosts; without "
+                         "authentication listen on 127.0.0.1, [::1] or unix:PATH only",
+                         addrs[i]);
+                return -1;
+            }
+        }
+    }
+    if (p->opt.rpc_tls_cert || p->opt.rpc_tls_key) {
+        struct rpc_tls tls;
+        if (rpc_tls_load(&tls, p->opt.rpc_tls_cert, p->opt.rpc_tls_key, err, errlen) != 0)
+            return -1;
+        rpc_tls_clear(&tls);
+    }
+    return 0;
+}
+
+/* What the log says about authentication once the server runs. */
+static void log_auth_state(const struct probe *p)
+{
+    if (p->opt.rpc_no_auth) {
+        log_warning("rpc: AUTHENTICATION IS OFF (--rpc-no-auth): every local caller may call "
+                    "every function, write and admin ones included");
+    } else {
+        char err[256];
+        redisReply *r = redis_command(err, sizeof(err), "HLEN ntopng.api_tokens");
+        if (!r)
+            log_warning("rpc: cannot count the API tokens (%s): calls are refused until Redis "
+                        "answers",
+                        err);
+        else if (r->type == REDIS_REPLY_INTEGER && r->integer == 0)
+            log_warning("rpc: no API token exists yet, so every call will be refused; create an "
+                        "administrator and its token with: ntop-probe --create-admin NAME");
+        if (r)
+            freeReplyObject(r);
+    }
+    if (p->opt.rpc_allow_exec)
+        log_warning("rpc: --rpc-allow-exec: administrators may run commands remotely");
+}
+
 struct rpc_server *rpc_server_start(struct probe *p, const char *const *addrs, int naddrs,
                                     char *err, size_t errlen)
 {
@@ -428,6 +590,8 @@ struct rpc_server *rpc_server_start(struct probe *p, const char *const *addrs, i
         snprintf(err, errlen, "between 1 and %d --rpc-listen addresses", RPC_MAX_LISTEN);
         return NULL;
     }
+    if (rpc_server_check(p, addrs, naddrs, err, errlen) != 0)
+        return NULL;
     rpc_log_install();
     grpc_init();
     struct rpc_server *s = calloc(1, sizeof(*s));
@@ -438,6 +602,9 @@ struct rpc_server *rpc_server_start(struct probe *p, const char *const *addrs, i
     }
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->cond, NULL);
+    s->probe = p;
+    s->no_auth = p->opt.rpc_no_auth;
+    s->limiter = rpc_limiter_new();
     atomic_init(&s->stopping, 0);
     atomic_init(&s->live_calls, 0);
 
@@ -455,6 +622,11 @@ struct rpc_server *rpc_server_start(struct probe *p, const char *const *addrs, i
         {.type = GRPC_ARG_INTEGER, .key = GRPC_ARG_ALLOW_REUSEPORT, .value.integer = 0},
     };
     grpc_channel_args channel_args = {.num_args = sizeof(args) / sizeof(args[0]), .args = args};
+    if (!s->limiter) {
+        snprintf(err, errlen, "out of memory");
+        destroy(s);
+        return NULL;
+    }
     s->server = grpc_server_create(&channel_args, NULL);
     s->cq = grpc_completion_queue_create_for_next(NULL);
     grpc_server_register_completion_queue(s->server, s->cq, NULL);
@@ -494,6 +666,9 @@ struct rpc_server *rpc_server_start(struct probe *p, const char *const *addrs, i
         rpc_listen_display(addrs[i], ports[i], shown, sizeof(shown));
         log_normal("rpc: listening on %s", shown);
     }
+    if (p->opt.rpc_tls_cert)
+        log_normal("rpc: TLS with the certificate in %s", p->opt.rpc_tls_cert);
+    log_auth_state(p);
     return s;
 
 fail:

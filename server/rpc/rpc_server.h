@@ -24,6 +24,12 @@ struct rpc_server;
 #define RPC_MAX_STREAMS     64 /* concurrent calls per client connection */
 #define RPC_PENDING_ACCEPT  16 /* calls requested from gRPC ahead of their arrival */
 
+/* The checks rpc_server_start makes before anything else, for main() to run before the
+ * interfaces start: --rpc-no-auth only with loopback/unix listeners, TLS files readable and
+ * matching. 0, or -1 with a clear message in err. Main thread. */
+int rpc_server_check(const struct probe *p, const char *const *addrs, int naddrs, char *err,
+                     size_t errlen);
+
 /* Listens on every address ("127.0.0.1:5741", "[::1]:5741", "unix:/path"; port 0 picks a
  * free port) and starts serving. Logs "rpc: listening on ADDR" per address. Returns the
  * server, or NULL with a clear message in err (bad address, address in use) after undoing

@@ -64,7 +64,7 @@ start_probe() {
     for p in "$@"; do ifs+=(-i "$p"); done
     echo 'print("END")' >"$TMP/end.lua"
     mkdir -p "$TMP/$name.data"
-    "$NTOP_PROBE" "${ifs[@]}" -m 192.168.1.0/24 -d "$TMP/$name.data" --rpc-listen "$addr" \
+    "$NTOP_PROBE" "${ifs[@]}" -m 192.168.1.0/24 -d "$TMP/$name.data" --rpc-listen "$addr" --rpc-no-auth \
         --run-script "$TMP/end.lua" >"$TMP/$name.out" 2>"$TMP/$name.err" &
     PROBE_PID=$!
     PROBE_PIDS+=("$PROBE_PID")

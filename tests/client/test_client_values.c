@@ -367,6 +367,32 @@ static void test_targets(void **state)
     assert_string_equal(ntop_status_name(99), "UNKNOWN_STATUS");
 }
 
+/* ntop_client_new_secure: bad security settings fail at once with their own code. */
+static void test_security_options(void **state)
+{
+    (void)state;
+    struct ntop_client *c = NULL;
+    struct ntop_client_security sec = {.token = "abc def"};
+    assert_int_equal(ntop_client_new_secure("127.0.0.1:1", NULL, &sec, &c), NTOP_EINVAL);
+    assert_null(c);
+    sec = (struct ntop_client_security){.tls_ca_file = "/nonexistent/ca.pem"};
+    assert_int_equal(ntop_client_new_secure("127.0.0.1:1", NULL, &sec, &c), NTOP_ETLS);
+    assert_null(c);
+    assert_string_equal(ntop_strerror(NTOP_ETLS), "cannot read the TLS CA file (PEM)");
+    sec = (struct ntop_client_security){.tls_ca_file = __FILE__}; /* not PEM */
+    assert_int_equal(ntop_client_new_secure("127.0.0.1:1", NULL, &sec, &c), NTOP_ETLS);
+    sec = (struct ntop_client_security){
+        .token = "0123abcd", .tls = true, .tls_server_name = "probe.test"};
+    assert_int_equal(ntop_client_new_secure("127.0.0.1:1", NULL, &sec, &c), 0);
+    struct ntop_result res;
+    assert_int_equal(ntop_client_call(c, "ntop", "md5", NULL, 0, NULL, &res),
+                     NTOP_STATUS_UNAVAILABLE);
+    ntop_result_clear(&res);
+    ntop_client_free(c);
+    assert_int_equal(ntop_client_new_secure("127.0.0.1:1", NULL, NULL, &c), 0);
+    ntop_client_free(c);
+}
+
 /* A closed port: UNAVAILABLE at once, with gRPC's reason, and the context sent comes back. */
 static void test_call_unreachable(void **state)
 {
@@ -414,6 +440,7 @@ int main(void)
         cmocka_unit_test(test_method_path),
         cmocka_unit_test(test_targets),
         cmocka_unit_test(test_call_unreachable),
+        cmocka_unit_test(test_security_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,6 +4,9 @@
 //   ntop-probe -i <shared>/pcaps/ntopng-e2e/test_01.pcap -m 192.168.1.0/24 --rpc-listen ADDR
 // and runs
 //   node interop.js --target 127.0.0.1:PORT --proto-root <repo>/proto --pcap <that pcap>
+//     --token <an administrator's API token>
+// Every call carries the token as the metadata "authorization: Token <token>", as ntopng's
+// REST API takes it; two checks call without it / with x-ntop-token.
 // Prints one line per check, then "N passed, M failed"; exits 1 when a check failed.
 'use strict';
 
@@ -21,11 +24,11 @@ function parseArgs(argv) {
   const args = {};
   for (let i = 0; i < argv.length; i += 2) {
     if (!argv[i].startsWith('--') || i + 1 >= argv.length) {
-      throw new Error(`usage: node interop.js --target HOST:PORT --proto-root DIR --pcap FILE`);
+      throw new Error(`usage: node interop.js --target HOST:PORT --proto-root DIR --pcap FILE --token TOKEN`);
     }
     args[argv[i].slice(2)] = argv[i + 1];
   }
-  for (const k of ['target', 'proto-root', 'pcap']) {
+  for (const k of ['target', 'proto-root', 'pcap', 'token']) {
     if (!args[k]) throw new Error(`missing --${k}`);
   }
   return args;
@@ -105,15 +108,22 @@ function show(x) {
 // ---- Calls --------------------------------------------------------------------------------
 const defaultContext = () => ({ ifid: 0, host: '', flow: '', network: 0, has_network: false });
 
+// The metadata of an authenticated call.
+function authMetadata(key = 'authorization', value = `Token ${args.token}`) {
+  const md = new grpc.Metadata();
+  if (key) md.set(key, value);
+  return md;
+}
+
 // Resolves {results, context} or rejects with the gRPC error (err.code, err.details).
-function call(svc, method, argsList = [], context = defaultContext()) {
+function call(svc, method, argsList = [], context = defaultContext(), metadata = authMetadata()) {
   const client = clients[svc];
   if (typeof client[method] !== 'function') {
     return Promise.reject(new Error(`${svc}.${method} is not in the .proto files`));
   }
   return new Promise((resolve, reject) => {
     const deadline = new Date(Date.now() + CALL_TIMEOUT_MS);
-    client[method]({ args: argsList, context }, { deadline }, (err, reply) => {
+    client[method]({ args: argsList, context }, metadata, { deadline }, (err, reply) => {
       if (err) return reject(err);
       resolve({ results: (reply.results || []).map(fromWire), context: reply.context });
     });
@@ -125,7 +135,7 @@ function callPath(methodPath, argsList = [], context = defaultContext()) {
   const m = packageDefinition['ntop.v1.Ntop'].getDirs;
   return new Promise((resolve, reject) => {
     clients.Ntop.makeUnaryRequest(methodPath, m.requestSerialize, m.responseDeserialize,
-      { args: argsList, context }, new grpc.Metadata(),
+      { args: argsList, context }, authMetadata(),
       { deadline: new Date(Date.now() + CALL_TIMEOUT_MS) },
       (err, reply) => (err ? reject(err) : resolve(reply)));
   });
@@ -186,6 +196,20 @@ async function settledStats() {
     await new Promise((res) => setTimeout(res, 200));
   }
 }
+
+check('auth: a call without a token is UNAUTHENTICATED', async () => {
+  await expectStatus(call('Ntop', 'md5', [V.str('abc')], defaultContext(), authMetadata(null)),
+    grpc.status.UNAUTHENTICATED, /no API token/);
+  await expectStatus(call('Ntop', 'md5', [V.str('abc')], defaultContext(),
+    authMetadata('authorization', 'Token 00000000000000000000000000000000')),
+  grpc.status.UNAUTHENTICATED, /unknown API token/);
+});
+
+check('auth: the token in x-ntop-token metadata is accepted too', async () => {
+  const r = await call('Ntop', 'md5', [V.str('abc')], defaultContext(),
+    authMetadata('x-ntop-token', args.token));
+  eq('md5("abc")', r.results[0].toString('latin1'), '900150983cd24fb0d6963f7d28e17f72');
+});
 
 check('Interface/getStats: test_01.pcap counts as ntopng (integers)', async () => {
   const r = await settledStats();

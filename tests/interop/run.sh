@@ -36,8 +36,12 @@ command -v npm >/dev/null 2>&1 || loud_skip "npm not found: the gRPC interop tes
 [ -x "$NTOP_PROBE" ] || fail "$NTOP_PROBE is not an executable"
 "$NTOP_PROBE" --help 2>&1 | grep -q -- --rpc-listen || fail "$NTOP_PROBE has no --rpc-listen option"
 
+command -v redis-server >/dev/null 2>&1 || fail "redis-server not found (deploy/install-deps.sh)"
+command -v redis-cli >/dev/null 2>&1 || fail "redis-cli not found (deploy/install-deps.sh)"
+
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ntop-interop.XXXXXX")
 probe_pid=
+redis_pid=
 
 stop_probe() {
     [ -n "$probe_pid" ] || return 0
@@ -61,6 +65,10 @@ stop_probe() {
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
     stop_probe
+    if [ -n "$redis_pid" ]; then
+        kill -TERM "$redis_pid" 2>/dev/null
+        wait "$redis_pid" 2>/dev/null
+    fi
     rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -79,7 +87,7 @@ start_probe() {
         port=$(free_port) || fail "node could not find a free port"
         mkdir -p "$tmp/data"
         "$NTOP_PROBE" -i "$pcap" -m 192.168.1.0/24 --rpc-listen "127.0.0.1:$port" \
-            -d "$tmp/data" >"$tmp/probe.log" 2>&1 &
+            -d "$tmp/data" -r "$tmp/redis.sock" >"$tmp/probe.log" 2>&1 &
         probe_pid=$!
         for _ in $(seq 1 200); do # 20 s
             if ! kill -0 "$probe_pid" 2>/dev/null; then
@@ -100,10 +108,25 @@ start_probe() {
     fail "probe did not start (3 tries)"
 }
 
+# A Redis of its own holding one administrator, with ntopng's keys: the token hash and the
+# user's group.
+redis-server --port 0 --unixsocket "$tmp/redis.sock" --save '' --appendonly no \
+    >"$tmp/redis.log" 2>&1 &
+redis_pid=$!
+for _ in $(seq 1 100); do
+    redis-cli -s "$tmp/redis.sock" ping 2>/dev/null | grep -q PONG && break
+    sleep 0.1
+done
+token=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
+redis-cli -s "$tmp/redis.sock" HSET ntopng.api_tokens "$token" interop >/dev/null &&
+    redis-cli -s "$tmp/redis.sock" SET ntopng.user.interop.group administrator >/dev/null ||
+    fail "cannot write the test user into redis ($(cat "$tmp/redis.log"))"
+
 start_probe
 
 NODE_PATH=$NTOP_INTEROP_DIR/node_modules timeout -k 5 120 \
-    node "$HERE/interop.js" --target "127.0.0.1:$port" --proto-root "$NTOP_PROTO_DIR" --pcap "$pcap"
+    node "$HERE/interop.js" --target "127.0.0.1:$port" --proto-root "$NTOP_PROTO_DIR" --pcap "$pcap" \
+    --token "$token"
 rc=$?
 [ $rc -eq 124 ] && echo "FAIL: interop.js did not finish within 120 s"
 

@@ -19,6 +19,10 @@
  *                       differs from the first; prints the last answer
  *   --parallel N        N calls in flight at once on one connection; prints the count
  *                       per status
+ *   --metadata KEY=VALUE  send this metadata with every call (repeatable, at most 8), e.g.
+ *                       "authorization=Token abc" or "x-ntop-token=abc"
+ *   --tls-ca FILE       TLS, verifying the server against the CA certificate in FILE
+ *   --tls-server-name N the name the server certificate must carry
  *   --fuzz N [--seed S] N calls with random and mutated bodies over a few methods; prints
  *                       the count per status; exit 1 on UNAVAILABLE, INTERNAL or a
  *                       deadline (a crashed or stuck server)
@@ -70,6 +74,10 @@ struct pending {
     grpc_call_error start_error;
 };
 
+#define MAX_METADATA 8
+static grpc_metadata metadata[MAX_METADATA];
+static size_t num_metadata;
+
 static void call_start(grpc_channel *ch, grpc_completion_queue *cq, const char *method,
                        const struct buf *body, long deadline_ms, struct pending *p)
 {
@@ -93,6 +101,8 @@ static void call_start(grpc_channel *ch, grpc_completion_queue *cq, const char *
     grpc_op ops[6];
     size_t n = 0;
     memset(ops, 0, sizeof(ops));
+    ops[n].data.send_initial_metadata.count = num_metadata;
+    ops[n].data.send_initial_metadata.metadata = num_metadata ? metadata : NULL;
     ops[n++].op = GRPC_OP_SEND_INITIAL_METADATA;
     if (p->req) {
         ops[n].op = GRPC_OP_SEND_MESSAGE;
@@ -311,7 +321,8 @@ static void usage(void)
     fprintf(stderr,
             "usage: rpc_probe_client [--ifid N] [--no-context] [--no-message] [--raw-hex HEX] "
             "[--deadline-ms N] [--cancel-after-ms N] [--repeat N] [--parallel N] [--fuzz N] "
-            "[--seed S] TARGET METHOD [ARG...]\n");
+            "[--seed S] [--metadata K=V] [--tls-ca FILE [--tls-server-name N]] TARGET METHOD "
+            "[ARG...]\n");
 }
 
 int main(int argc, char **argv)
@@ -319,7 +330,7 @@ int main(int argc, char **argv)
     int ifid = 0, repeat = 1, nfuzz = 0, nparallel = 0;
     bool context = true, message = true;
     long deadline_ms = 20000, cancel_ms = 0;
-    const char *raw_hex = NULL;
+    const char *raw_hex = NULL, *tls_ca = NULL, *tls_name = NULL;
     int i = 1;
     for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
         const char *o = argv[i];
@@ -350,6 +361,14 @@ int main(int argc, char **argv)
             nparallel = atoi(v);
         else if (strcmp(o, "--fuzz") == 0)
             nfuzz = atoi(v);
+        else if (strcmp(o, "--metadata") == 0 && strchr(v, '=') && num_metadata < MAX_METADATA) {
+            const char *eq = strchr(v, '=');
+            metadata[num_metadata].key = grpc_slice_from_copied_buffer(v, (size_t)(eq - v));
+            metadata[num_metadata++].value = grpc_slice_from_copied_string(eq + 1);
+        } else if (strcmp(o, "--tls-ca") == 0)
+            tls_ca = v;
+        else if (strcmp(o, "--tls-server-name") == 0)
+            tls_name = v;
         else if (strcmp(o, "--seed") == 0)
             rng_state = strtoull(v, NULL, 0) | 1;
         else {
@@ -385,6 +404,25 @@ int main(int argc, char **argv)
     };
     grpc_channel_args cargs = {.num_args = 2, .args = args};
     grpc_channel_credentials *creds = grpc_insecure_credentials_create();
+    char *ca_pem = NULL;
+    if (tls_ca) {
+        FILE *f = fopen(tls_ca, "rb");
+        ca_pem = calloc(1, 1 << 20);
+        size_t n = f && ca_pem ? fread(ca_pem, 1, (1 << 20) - 1, f) : 0;
+        if (f)
+            fclose(f);
+        if (n == 0) {
+            fprintf(stderr, "cannot read --tls-ca %s\n", tls_ca);
+            return 3;
+        }
+        grpc_channel_credentials_release(creds);
+        creds = grpc_ssl_credentials_create(ca_pem, NULL, NULL, NULL);
+        if (tls_name) {
+            args[1] = (grpc_arg){.type = GRPC_ARG_STRING,
+                                 .key = GRPC_SSL_TARGET_NAME_OVERRIDE_ARG,
+                                 .value.string = (char *)tls_name};
+        }
+    }
     grpc_channel *ch = grpc_channel_create(target, creds, &cargs);
     grpc_channel_credentials_release(creds);
     grpc_completion_queue *cq = grpc_completion_queue_create_for_pluck(NULL);
@@ -420,6 +458,11 @@ int main(int argc, char **argv)
         ;
     grpc_completion_queue_destroy(cq);
     free(body.data);
+    free(ca_pem);
+    for (size_t k = 0; k < num_metadata; k++) {
+        grpc_slice_unref(metadata[k].key);
+        grpc_slice_unref(metadata[k].value);
+    }
     grpc_shutdown_blocking();
     return rc;
 }

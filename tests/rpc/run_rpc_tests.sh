@@ -90,7 +90,7 @@ expect_status() {
 
 # start_probe PROBE-ARGS...: serves on $T after the capture files and flatten.lua
 start_probe() {
-    "$NTOP_PROBE" -i "$PCAP" -i "$PCAP2" -m 192.168.1.0/24 -d "$TMP/data" --rpc-listen "$T" \
+    "$NTOP_PROBE" -i "$PCAP" -i "$PCAP2" -m 192.168.1.0/24 -d "$TMP/data" --rpc-listen "$T" --rpc-no-auth \
         --run-script "$HERE/flatten.lua" "$@" >"$TMP/probe.out" 2>"$TMP/probe.err" &
     PROBE_PID=$!
     for _ in $(seq 1 900); do
@@ -404,7 +404,7 @@ group_lifecycle() {
     stop_probe
 
     # No --run-script: --shutdown-when-done is ignored with --rpc-listen; SIGINT stops it.
-    "$NTOP_PROBE" -i "$PCAP" -m 192.168.1.0/24 -d "$TMP/data" --rpc-listen "$T" \
+    "$NTOP_PROBE" -i "$PCAP" -m 192.168.1.0/24 -d "$TMP/data" --rpc-listen "$T" --rpc-no-auth \
         --shutdown-when-done >/dev/null 2>"$TMP/probe.err" &
     PROBE_PID=$!
     local got=
@@ -426,7 +426,7 @@ group_lifecycle() {
 
     # A failing --run-script: the probe goes on serving, and exits 1 at the end.
     echo 'error("boom")' >"$TMP/bad.lua"
-    "$NTOP_PROBE" -i "$PCAP" -d "$TMP/data" --rpc-listen "$T" --run-script "$TMP/bad.lua" \
+    "$NTOP_PROBE" -i "$PCAP" -d "$TMP/data" --rpc-listen "$T" --rpc-no-auth --run-script "$TMP/bad.lua" \
         >/dev/null 2>"$TMP/probe.err" &
     PROBE_PID=$!
     for _ in $(seq 1 300); do
@@ -440,7 +440,7 @@ group_lifecycle() {
     verdict "failed --run-script: exit status 1 (got $rc)" "$(cat "$TMP/probe.err")" [ $rc -eq 1 ]
 
     # IPv6 loopback, where the host has one.
-    "$NTOP_PROBE" -i "$PCAP" -d "$TMP/data" --rpc-listen "[::1]:0" >/dev/null 2>"$TMP/probe.err" &
+    "$NTOP_PROBE" -i "$PCAP" -d "$TMP/data" --rpc-listen "[::1]:0" --rpc-no-auth >/dev/null 2>"$TMP/probe.err" &
     PROBE_PID=$!
     port=
     for _ in $(seq 1 300); do
