@@ -4,7 +4,7 @@
 #include "../core/iface.h"
 #include "../core/probe.h"
 
-static void push_network(lua_State *L, struct iface *ifc, int id)
+void push_network_stats(lua_State *L, struct iface *ifc, int id)
 {
     const struct net_counters *n = &ifc->nets[id];
     const struct local_net *ln = &ifc->probe->local_nets.nets[id];
@@ -35,7 +35,7 @@ static int interface_get_networks_stats(lua_State *L)
     for (int i = 0; i < ifc->probe->local_nets.count; i++) {
         if (!network_has_traffic(&ifc->nets[i]))
             continue;
-        push_network(L, ifc, i);
+        push_network_stats(L, ifc, i);
         lua_setfield(L, -2, ifc->probe->local_nets.nets[i].name);
     }
     return 1;
@@ -48,7 +48,7 @@ static int interface_get_network_stats(lua_State *L)
     lua_Integer id = luaL_checkinteger(L, 1);
     lua_newtable(L);
     if (id >= 0 && id < ifc->probe->local_nets.count) {
-        push_network(L, ifc, (int)id);
+        push_network_stats(L, ifc, (int)id);
         lua_setfield(L, -2, ifc->probe->local_nets.nets[id].name);
     }
     return 1;

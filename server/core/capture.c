@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 #include "capture.h"
 
+#include "../checks/check_engine.h"
+
 #include "iface.h"
 #include "log.h"
 #include "probe.h"
@@ -165,8 +167,10 @@ static void mark_done(struct iface *ifc)
 static void read_batch(struct iface *ifc, struct capture *cap)
 {
     int n = pcap_dispatch(cap->pcap, CAPTURE_BATCH, on_packet, (u_char *)ifc);
-    if (n == 0 && ifc->is_file)
+    if (n == 0 && ifc->is_file) {
         iface_finish_all_detection(ifc);
+        checks_on_end_of_input(ifc);
+    }
     if (n == PCAP_ERROR) {
         log_error("%s: capture error: %s", ifc->name, pcap_geterr(cap->pcap));
         stop_reading(ifc, cap);
@@ -211,6 +215,7 @@ static void on_tick(uv_timer_t *h)
         uint64_t now_us = (uint64_t)time(NULL) * 1000000u;
         if (now_us > ifc->clock_us)
             ifc->clock_us = now_us;
+        checks_on_clock(ifc, ifc->clock_us);
         iface_purge_idle(ifc, false);
     }
 }
@@ -240,6 +245,7 @@ static void *capture_thread(void *arg)
 {
     struct iface *ifc = arg;
     struct capture *cap = ifc->capture;
+    check_engine_start(ifc); /* the checks' Lua state belongs to this thread */
     uv_run(&cap->loop, UV_RUN_DEFAULT);
 
     pthread_mutex_lock(&ifc->call_lock);
@@ -247,6 +253,7 @@ static void *capture_thread(void *arg)
     pthread_mutex_unlock(&ifc->call_lock);
     /* Calls queued while the loop was closing run here, on the owner thread. */
     run_pending_calls(ifc);
+    check_engine_stop(ifc);
     if (!ifc->done)
         mark_done(ifc);
     return NULL;

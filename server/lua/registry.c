@@ -127,6 +127,9 @@ static int context_trampoline(lua_State *L)
     if (!ok)
         return luaL_error(L, "%s: no current %s (only available in a %s check script)", b->name,
                           api_context_name(b->context), api_context_name(b->context));
+    /* A network's counters belong to the interface's thread (remote callers too). */
+    if (b->context == API_CTX_NETWORK)
+        return iface_trampoline(L);
     return b->fn(L);
 }
 
