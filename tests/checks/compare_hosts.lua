@@ -1,0 +1,27 @@
+-- --run-script after the capture: every host was visited by the host scripts, and the
+-- accessors at the last run (the end of the file) equal interface.getHostInfo.
+local C = require "checklib"
+
+local last = {}
+for _, l in ipairs(C.read_lines("hosts")) do
+    local key, rec = l:match("^([^\t]+)\t(.*)$")
+    last[key] = rec
+end
+local hosts = interface.getHostsInfo(false).hosts
+local n, seen, mismatches = 0, 0, 0
+for key in pairs(hosts) do
+    n = n + 1
+    local info = interface.getHostInfo(key)
+    local want = C.host_record_from_info(info)
+    if last[key] then seen = seen + 1 end
+    if last[key] ~= want then
+        mismatches = mismatches + 1
+        if mismatches <= 3 then print(key .. "\n  accessors: " .. tostring(last[key]) .. "\n  info:      " .. want) end
+    end
+end
+local visited = 0
+for _ in pairs(last) do visited = visited + 1 end
+C.check(n > 0, "the capture has hosts (" .. n .. ")")
+C.check(visited == n and seen == n, "host scripts visited every host (" .. visited .. ")")
+C.check(mismatches == 0, "host.* equal getHostInfo for every host (" .. mismatches .. " mismatches)")
+C.done()
