@@ -27,8 +27,8 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
     if (probe_mono_ns() < e->deadline_ns)
         return;
     e->timed_out = true;
-    luaL_error(L, "interrupted: ran over its budget of %u ms (--check-timeout-ms)",
-               e->ifc->probe->opt.check_timeout_ms);
+    luaL_error(L, "interrupted: ran over its budget of %d ms (--check-timeout-ms)",
+               (int)e->ifc->probe->opt.check_timeout_ms);
 }
 
 static void add(uint64_t *counter, uint64_t v)
