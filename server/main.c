@@ -1,5 +1,6 @@
 /* ntop-probe: command line, start-up, the run, and an orderly shutdown. */
 #define _GNU_SOURCE /* pthread_setname_np */
+#include "checks/blacklist.h"
 #include "core/capture.h"
 #include "core/iface.h"
 #include "core/log.h"
@@ -414,8 +415,7 @@ static int parse_options(struct probe *p, int argc, char **argv)
                 return -1;
             break;
         case OPT_ALERTS_RETENTION:
-            if (parse_uint("--alerts-retention-days", optarg, 1, 36500,
-                           &o->alerts_retention_days))
+            if (parse_uint("--alerts-retention-days", optarg, 1, 36500, &o->alerts_retention_days))
                 return -1;
             break;
         case OPT_BLACKLIST:
@@ -469,6 +469,20 @@ static int parse_options(struct probe *p, int argc, char **argv)
             netlist_parse(&p->local_nets, "192.168.10.0/24,2001:db8:10::/64", err, sizeof(err));
         }
         o->shutdown_when_done = true;
+    }
+    if (o->checks_dir) {
+        struct stat st;
+        if (stat(o->checks_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            fprintf(stderr, "ntop-probe: --checks-dir %s: not a directory\n", o->checks_dir);
+            return -1;
+        }
+    }
+    if (o->blacklist_file) {
+        char err[512];
+        if (blacklist_load(o->blacklist_file, err, sizeof(err)) != 0) {
+            fprintf(stderr, "ntop-probe: --blacklist %s\n", err);
+            return -1;
+        }
     }
     if (o->num_inputs == 0 && !o->create_admin) {
         fprintf(stderr, "ntop-probe: no input: give -i with an interface or a pcap file "
@@ -592,6 +606,7 @@ out:
     redis_shutdown();
     free(p->command_line);
     signals_stop();
+    blacklist_free();
     log_normal("ntop-probe stopped");
     return rc;
 }

@@ -74,6 +74,13 @@ static int host_is_broadcast(lua_State *L)
     return 1;
 }
 
+/* Listed in --blacklist when the host was created. */
+static int host_is_blacklisted(lua_State *L)
+{
+    lua_pushboolean(L, current_host(L)->blacklisted);
+    return 1;
+}
+
 /* As interface.getHostInfo's "is_rx_only". */
 static int host_is_rx_only(lua_State *L)
 {
@@ -105,19 +112,20 @@ static int host_score_fn(lua_State *L)
 }
 
 static const struct api_binding host_hosts_bindings[] = {
-    {"bytes",        host_bytes,        API_READ, API_CTX_HOST},
-    {"bytes_rcvd",   host_bytes_rcvd,   API_READ, API_CTX_HOST},
-    {"bytes_sent",   host_bytes_sent,   API_READ, API_CTX_HOST},
-    {"ip",           host_ip,           API_READ, API_CTX_HOST},
-    {"is_broadcast", host_is_broadcast, API_READ, API_CTX_HOST},
-    {"is_local",     host_is_local,     API_READ, API_CTX_HOST},
-    {"is_multicast", host_is_multicast, API_READ, API_CTX_HOST},
-    {"is_rx_only",   host_is_rx_only,   API_READ, API_CTX_HOST},
-    {"is_unicast",   host_is_unicast,   API_READ, API_CTX_HOST},
-    {"mac",          host_mac,          API_READ, API_CTX_HOST},
-    {"name",         host_name,         API_READ, API_CTX_HOST},
-    {"score",        host_score_fn,     API_READ, API_CTX_HOST},
-    {"vlan_id",      host_vlan_id,      API_READ, API_CTX_HOST},
+    {"bytes",          host_bytes,          API_READ, API_CTX_HOST},
+    {"bytes_rcvd",     host_bytes_rcvd,     API_READ, API_CTX_HOST},
+    {"bytes_sent",     host_bytes_sent,     API_READ, API_CTX_HOST},
+    {"ip",             host_ip,             API_READ, API_CTX_HOST},
+    {"is_blacklisted", host_is_blacklisted, API_READ, API_CTX_HOST},
+    {"is_broadcast",   host_is_broadcast,   API_READ, API_CTX_HOST},
+    {"is_local",       host_is_local,       API_READ, API_CTX_HOST},
+    {"is_multicast",   host_is_multicast,   API_READ, API_CTX_HOST},
+    {"is_rx_only",     host_is_rx_only,     API_READ, API_CTX_HOST},
+    {"is_unicast",     host_is_unicast,     API_READ, API_CTX_HOST},
+    {"mac",            host_mac,            API_READ, API_CTX_HOST},
+    {"name",           host_name,           API_READ, API_CTX_HOST},
+    {"score",          host_score_fn,       API_READ, API_CTX_HOST},
+    {"vlan_id",        host_vlan_id,        API_READ, API_CTX_HOST},
 };
 
 const struct api_table api_host_hosts = API_TABLE("host", "hosts", host_hosts_bindings);

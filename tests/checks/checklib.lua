@@ -68,6 +68,7 @@ function M.host_record()
     return repr({
         ip = host.ip(), mac = host.mac(), name = host.name(), vlan_id = host.vlan_id(),
         is_local = host.is_local(), is_multicast = host.is_multicast(),
+        is_blacklisted = host.is_blacklisted(),
         is_rx_only = host.is_rx_only(), bytes_sent = host.bytes_sent(),
         bytes_rcvd = host.bytes_rcvd(), bytes = host.bytes(), l7 = host.l7(),
         unicast_rule = host.is_unicast() == not (host.is_multicast() or host.is_broadcast()),
@@ -77,6 +78,7 @@ end
 function M.host_record_from_info(h)
     return repr({
         ip = h.ip, mac = h.mac, name = h.name, vlan_id = h.vlan, is_local = h.localhost,
+        is_blacklisted = h.is_blacklisted,
         is_multicast = h.is_multicast, is_rx_only = h.is_rx_only, bytes_sent = h["bytes.sent"],
         bytes_rcvd = h["bytes.rcvd"], bytes = h["bytes.sent"] + h["bytes.rcvd"],
         l7 = {ndpi = h.ndpi, ndpi_categories = h.ndpi_categories}, unicast_rule = true,

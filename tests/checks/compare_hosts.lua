@@ -19,6 +19,16 @@ for key in pairs(hosts) do
         if mismatches <= 3 then print(key .. "\n  accessors: " .. tostring(last[key]) .. "\n  info:      " .. want) end
     end
 end
+-- --blacklist tests/checks/blacklist.txt: the oracle is the file's content, by hand
+local listed, bl_ok = 0, true
+for key, rec in pairs(last) do
+    local ip = key:match("^[^@]+")
+    local want = ip == "192.168.1.93" or ip:match("^13%.224%.102%.%d+$") ~= nil
+    if want then listed = listed + 1 end
+    bl_ok = bl_ok and rec:find('["is_blacklisted"]=' .. tostring(want), 1, true) ~= nil
+end
+C.check(listed > 1 and bl_ok, "host.is_blacklisted follows --blacklist (" .. listed .. " listed)")
+
 local visited = 0
 for _ in pairs(last) do visited = visited + 1 end
 C.check(n > 0, "the capture has hosts (" .. n .. ")")
