@@ -40,6 +40,9 @@ struct capture {
     bool stop;
 };
 
+/* The interface whose capture thread this is; NULL on other threads. */
+static __thread struct iface *own_iface;
+
 static pthread_mutex_t done_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t done_cond = PTHREAD_COND_INITIALIZER;
 
@@ -245,6 +248,7 @@ static void *capture_thread(void *arg)
 {
     struct iface *ifc = arg;
     struct capture *cap = ifc->capture;
+    own_iface = ifc;
     check_engine_start(ifc); /* the checks' Lua state belongs to this thread */
     uv_run(&cap->loop, UV_RUN_DEFAULT);
 
@@ -352,7 +356,24 @@ void iface_call(struct iface *ifc, void (*fn)(struct iface *ifc, void *arg), voi
     ifc->calls_tail = &c;
     uv_async_send(ifc->loop_async);
     pthread_mutex_unlock(&ifc->call_lock);
-    while (sem_wait(&c.done) != 0 && errno == EINTR)
-        ;
+    if (own_iface) {
+        /* A capture thread (a check script) waiting for another one serves the calls made
+         * to itself meanwhile: two interfaces calling each other would wait for ever. */
+        while (sem_trywait(&c.done) != 0) {
+            run_pending_calls(own_iface);
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            ts.tv_nsec += 200000;
+            if (ts.tv_nsec >= 1000000000) {
+                ts.tv_sec++;
+                ts.tv_nsec -= 1000000000;
+            }
+            if (sem_timedwait(&c.done, &ts) == 0)
+                break;
+        }
+    } else {
+        while (sem_wait(&c.done) != 0 && errno == EINTR)
+            ;
+    }
     sem_destroy(&c.done);
 }
