@@ -77,7 +77,8 @@ int blacklist_load(const char *path, char *err, size_t errlen)
         blacklist_free();
         return rc;
     }
-    qsort(entries, num_entries, sizeof(*entries), cmp_entry);
+    if (num_entries > 1)
+        qsort(entries, num_entries, sizeof(*entries), cmp_entry);
     for (size_t i = 0; i < num_entries; i++) {
         if (num_runs == 0 || runs[num_runs - 1].bits != entries[i].bits) {
             runs[num_runs].bits = entries[i].bits;

@@ -87,7 +87,8 @@ static void load_dir(struct check_engine *e, enum check_kind kind, const char *r
         names[n++] = strdup(de->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof(*names), cmp_names);
+    if (n > 1)
+        qsort(names, n, sizeof(*names), cmp_names);
     for (size_t i = 0; i < n; i++) {
         if (snprintf(rel, sizeof(rel), "%s/%s", dir, names[i]) < (int)sizeof(rel))
             load_one(e, kind, root, rel);
