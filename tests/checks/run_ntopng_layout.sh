@@ -26,6 +26,13 @@ n=$(grep -c "^== minute $pcap\$" "$out/stdout"); [ "$n" -ge 1 ] || fail "no inte
 [ ! -s "$out/stderr" ] || { cat "$out/stderr"; fail "warnings or errors logged"; }
 echo "ok   ntopng layout: $flows flows ended, detected; $m hosts once; minute interface scripts"
 
+# --checks: the built-in scripts under <install_dir>/scripts/lua/checks
+mkdir -p "$out/inst/scripts/lua/checks/flow/end"
+echo 'print("builtin end")' > "$out/inst/scripts/lua/checks/flow/end/b.lua"
+n=$("$probe" -q -i "$pcap" --shutdown-when-done --checks --install-dir "$out/inst" | grep -c '^builtin end$')
+[ "$n" = "$flows" ] || fail "--checks: $n built-in runs, $flows flows"
+echo "ok   --checks runs the built-in scripts"
+
 printf '10.0.0.1\nnot-an-address\n' > "$out/bl.txt"
 if "$probe" -i "$pcap" --shutdown-when-done --blacklist "$out/bl.txt" 2> "$out/err"; then
     fail "a bad --blacklist was accepted"
