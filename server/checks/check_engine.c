@@ -135,6 +135,8 @@ void check_engine_stop(struct iface *ifc)
     if (!e)
         return;
     __atomic_store_n(&ifc->checks, NULL, __ATOMIC_RELEASE);
+    if (!e->input_ended)
+        log_summary(e); /* live interfaces: at stop */
     engine_free(e);
 }
 

@@ -44,7 +44,6 @@ struct check_engine {
     bool clock_started;
     uint64_t period_index[PERIODS];
     uint64_t next_tick_us;
-    uint64_t last_minute_us; /* start of the minute the last tick closed */
     bool input_ended;
 };
 
