@@ -18,8 +18,8 @@ enum check_kind {
     CK_FLOW_DETECTED = 0,
     CK_FLOW_PERIODIC,
     CK_FLOW_END,
-    CK_HOST,
-    CK_INTERFACE,                        /* + period */
+    CK_HOST,                             /* + period: host/ is minute, host/<period>/ */
+    CK_INTERFACE = CK_HOST + PERIODS,    /* + period */
     CK_NETWORK = CK_INTERFACE + PERIODS, /* + period */
     CK_SYSTEM = CK_NETWORK + PERIODS,    /* + period */
     CK_KINDS = CK_SYSTEM + PERIODS,

@@ -119,6 +119,8 @@ static void load_root(struct check_engine *e, const char *root)
     char dir[256];
     for (int p = 0; p < PERIODS; p++) {
         const char *pd = check_period_dir[p];
+        snprintf(dir, sizeof(dir), "host/%s", pd); /* host/ itself: minute too */
+        load_dir(e, CK_HOST + p, root, dir, NULL);
         snprintf(dir, sizeof(dir), "interface/%s", pd);
         load_dir(e, CK_INTERFACE + p, root, dir, NULL);
         snprintf(dir, sizeof(dir), "%s/interface", pd); /* ntopng's callbacks layout */

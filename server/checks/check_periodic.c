@@ -34,15 +34,15 @@ static bool host_skipped(const struct host *h, uint64_t now_s)
     return h->check_skip && (h->check_skip_until_s == 0 || now_s < h->check_skip_until_s);
 }
 
-static void run_hosts(struct check_engine *e, uint64_t now_s)
+static void run_hosts(struct check_engine *e, enum check_period p, uint64_t now_s)
 {
-    if (!e->count[CK_HOST])
+    if (!e->count[CK_HOST + p])
         return;
     for (struct host *h = e->ifc->hosts.head; h; h = h->list_next) {
         if (host_skipped(h, now_s))
             continue;
         e->ctx.host = h;
-        check_run_kind(e, CK_HOST);
+        check_run_kind(e, CK_HOST + p);
         h->check_ran_once = true;
         check_ctx_reset(e);
     }
@@ -56,10 +56,9 @@ static bool network_has_traffic(const struct net_counters *n)
 void check_run_period(struct check_engine *e, enum check_period p, uint64_t period_end_s)
 {
     struct iface *ifc = e->ifc;
-    if (p == PERIOD_MINUTE) {
+    if (p == PERIOD_MINUTE)
         run_flow_periodic(e, period_end_s * 1000000u);
-        run_hosts(e, period_end_s);
-    }
+    run_hosts(e, p, period_end_s);
     check_run_kind(e, CK_INTERFACE + p);
     if (e->count[CK_NETWORK + p]) {
         /* ntopng's local_network_checks walk interface.getNetworksStats(): networks with

@@ -34,4 +34,9 @@ for _ in pairs(last) do visited = visited + 1 end
 C.check(n > 0, "the capture has hosts (" .. n .. ")")
 C.check(visited == n and seen == n, "host scripts visited every host (" .. visited .. ")")
 C.check(mismatches == 0, "host.* equal getHostInfo for every host (" .. mismatches .. " mismatches)")
+local five, five_once = C.read_lines("hosts5"), {}
+for _, k in ipairs(five) do five_once[k] = (five_once[k] or 0) + 1 end
+local five_ok = #five == n
+for key in pairs(hosts) do five_ok = five_ok and five_once[key] == 1 end
+C.check(five_ok, "host/5minute/ scripts: one run per host in a capture under 5 minutes (" .. #five .. ")")
 C.done()
