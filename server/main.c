@@ -1,5 +1,6 @@
 /* ntop-probe: command line, start-up, the run, and an orderly shutdown. */
 #define _GNU_SOURCE /* pthread_setname_np */
+#include "checks/blacklist.h"
 #include "core/capture.h"
 #include "core/iface.h"
 #include "core/log.h"
@@ -484,6 +485,20 @@ static int parse_options(struct probe *p, int argc, char **argv)
         }
         o->shutdown_when_done = true;
     }
+    if (o->checks_dir) {
+        struct stat st;
+        if (stat(o->checks_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            fprintf(stderr, "ntop-probe: --checks-dir %s: not a directory\n", o->checks_dir);
+            return -1;
+        }
+    }
+    if (o->blacklist_file) {
+        char err[512];
+        if (blacklist_load(o->blacklist_file, err, sizeof(err)) != 0) {
+            fprintf(stderr, "ntop-probe: --blacklist %s\n", err);
+            return -1;
+        }
+    }
     if (o->num_inputs == 0 && !o->create_admin) {
         fprintf(stderr, "ntop-probe: no input: give -i with an interface or a pcap file "
                         "(or --demo)\nTry 'ntop-probe --help'.\n");
@@ -638,6 +653,7 @@ out:
     redis_shutdown();
     free(p->command_line);
     signals_stop();
+    blacklist_free();
     log_normal("ntop-probe stopped");
     return rc;
 }

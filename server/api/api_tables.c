@@ -25,7 +25,14 @@
     X(api_interface_flows)                                                                         \
     X(api_interface_macs)                                                                          \
     X(api_interface_ndpi)                                                                          \
-    X(api_interface_networks)
+    X(api_interface_networks)                                                                      \
+    X(api_flow_flows)                                                                              \
+    X(api_flow_ndpi)                                                                               \
+    X(api_host_hosts)                                                                              \
+    X(api_host_ndpi)                                                                               \
+    X(api_host_checks)                                                                             \
+    X(api_network_networks)                                                                        \
+    X(api_ntop_checks)
 
 #define DECLARE(t) extern const struct api_table t;
 TABLES(DECLARE)

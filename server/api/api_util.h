@@ -61,6 +61,10 @@ char *api_host_key(const struct ipaddr *ip, uint16_t vlan, char *buf, size_t len
 /* Parses "ip[@vlan]"; an explicit vlan argument (when >= 0) wins. 0 or -1. */
 int api_parse_host_key(const char *s, int vlan_arg, struct ipaddr *ip, uint16_t *vlan);
 
+struct iface;
+/* Pushes NetworkStats::lua of local network `id` of `ifc` (owner thread). */
+void push_network_stats(lua_State *L, struct iface *ifc, int id);
+
 /* Seconds from microseconds of capture time. */
 static inline int64_t api_secs(uint64_t us)
 {

@@ -13,7 +13,7 @@ static bool network_visible(lua_State *L, const struct local_net *ln)
     return !u || user_may_see_ip(u, &ln->base);
 }
 
-static void push_network(lua_State *L, struct iface *ifc, int id)
+void push_network_stats(lua_State *L, struct iface *ifc, int id)
 {
     const struct net_counters *n = &ifc->nets[id];
     const struct local_net *ln = &ifc->probe->local_nets.nets[id];
@@ -45,7 +45,7 @@ static int interface_get_networks_stats(lua_State *L)
         if (!network_has_traffic(&ifc->nets[i]) ||
             !network_visible(L, &ifc->probe->local_nets.nets[i]))
             continue;
-        push_network(L, ifc, i);
+        push_network_stats(L, ifc, i);
         lua_setfield(L, -2, ifc->probe->local_nets.nets[i].name);
     }
     return 1;
@@ -59,7 +59,7 @@ static int interface_get_network_stats(lua_State *L)
     lua_newtable(L);
     if (id >= 0 && id < ifc->probe->local_nets.count &&
         network_visible(L, &ifc->probe->local_nets.nets[id])) {
-        push_network(L, ifc, (int)id);
+        push_network_stats(L, ifc, (int)id);
         lua_setfield(L, -2, ifc->probe->local_nets.nets[id].name);
     }
     return 1;

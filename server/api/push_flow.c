@@ -293,45 +293,73 @@ static const char *server_name(const struct flow *f, char *buf, size_t len)
     return buf;
 }
 
-/* protos.dns.*, protos.http.*, protos.ssh.*, protos.tls.* */
-static void push_l7_meta(lua_State *L, const struct flow *f)
+/* Flow::lua_get_dns_info */
+void push_flow_dns_info(lua_State *L, const struct flow *f)
 {
     const struct flow_meta *m = f->meta;
-    char buf[256];
     if (is_proto(f, NDPI_PROTOCOL_DNS) && m && m->dns_query) {
         api_set_int(L, "protos.dns.last_query_type", m->dns_query_type);
         api_set_int(L, "protos.dns.last_return_code", m->dns_return_code);
         api_set_str(L, "protos.dns.last_query", m->dns_query);
     }
-    if (is_proto(f, NDPI_PROTOCOL_HTTP)) {
-        if (m && m->http_url) {
-            api_set_str(L, "protos.http.last_method", m->http_method);
-            api_set_int(L, "protos.http.last_return_code", m->http_response_code);
-            api_set_str(L, "protos.http.last_url", m->http_url);
-            api_set_str(L, "protos.http.last_user_agent", m->http_user_agent);
-            api_set_str(L, "protos.http.last_server", m->http_server);
-        }
-        api_set_str(L, "protos.http.server_name", server_name(f, buf, sizeof(buf)));
+}
+
+/* Flow::lua_get_http_info */
+void push_flow_http_info(lua_State *L, const struct flow *f)
+{
+    const struct flow_meta *m = f->meta;
+    char buf[256];
+    if (!is_proto(f, NDPI_PROTOCOL_HTTP))
+        return;
+    if (m && m->http_url) {
+        api_set_str(L, "protos.http.last_method", m->http_method);
+        api_set_int(L, "protos.http.last_return_code", m->http_response_code);
+        api_set_str(L, "protos.http.last_url", m->http_url);
+        api_set_str(L, "protos.http.last_user_agent", m->http_user_agent);
+        api_set_str(L, "protos.http.last_server", m->http_server);
     }
+    api_set_str(L, "protos.http.server_name", server_name(f, buf, sizeof(buf)));
+}
+
+/* Flow::lua_get_ssh_info */
+void push_flow_ssh_info(lua_State *L, const struct flow *f)
+{
+    const struct flow_meta *m = f->meta;
     if (is_proto(f, NDPI_PROTOCOL_SSH) && m) {
         api_set_str(L, "protos.ssh.client_signature", m->ssh_client_signature);
         api_set_str(L, "protos.ssh.server_signature", m->ssh_server_signature);
         api_set_str(L, "protos.ssh.hassh.client_hash", m->ssh_hassh_client);
         api_set_str(L, "protos.ssh.hassh.server_hash", m->ssh_hassh_server);
     }
-    if (is_tls(f)) {
-        api_set_int(L, "protos.tls_version", m ? m->tls_version : 0);
-        if (m) {
-            api_set_str(L, "protos.tls.client_alpn", m->tls_alpn);
-            api_set_str(L, "protos.tls.issuerDN", m->tls_issuer);
-            api_set_str(L, "protos.tls.subjectDN", m->tls_subject);
-            api_set_str(L, "protos.tls.client_requested_server_name", tls_sni(f, buf, sizeof(buf)));
-            if (m->tls_not_before && m->tls_not_after) {
-                api_set_uint(L, "protos.tls.notBefore", (uint32_t)m->tls_not_before);
-                api_set_uint(L, "protos.tls.notAfter", (uint32_t)m->tls_not_after);
-            }
+}
+
+/* Flow::lua_get_tls_info */
+void push_flow_tls_info(lua_State *L, const struct flow *f)
+{
+    const struct flow_meta *m = f->meta;
+    char buf[256];
+    if (!is_tls(f))
+        return;
+    api_set_int(L, "protos.tls_version", m ? m->tls_version : 0);
+    if (m) {
+        api_set_str(L, "protos.tls.client_alpn", m->tls_alpn);
+        api_set_str(L, "protos.tls.issuerDN", m->tls_issuer);
+        api_set_str(L, "protos.tls.subjectDN", m->tls_subject);
+        api_set_str(L, "protos.tls.client_requested_server_name", tls_sni(f, buf, sizeof(buf)));
+        if (m->tls_not_before && m->tls_not_after) {
+            api_set_uint(L, "protos.tls.notBefore", (uint32_t)m->tls_not_before);
+            api_set_uint(L, "protos.tls.notAfter", (uint32_t)m->tls_not_after);
         }
     }
+}
+
+/* protos.dns.*, protos.http.*, protos.ssh.*, protos.tls.* */
+static void push_l7_meta(lua_State *L, const struct flow *f)
+{
+    push_flow_dns_info(L, f);
+    push_flow_http_info(L, f);
+    push_flow_ssh_info(L, f);
+    push_flow_tls_info(L, f);
 }
 
 void push_flow(lua_State *L, struct iface *ifc, const struct flow *f, enum flow_detail level)

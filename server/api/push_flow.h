@@ -40,6 +40,13 @@ const char *api_flow_info(const struct flow *f, char *buf, size_t len);
 /* Flow::get_protocol_category(): the nDPI category id once detection is over, else 0. */
 int api_flow_category(struct iface *ifc, const struct flow *f);
 
+/* The protos.* keys of one protocol (Flow::lua_get_dns_info, _http_info, _ssh_info,
+ * _tls_info) on the table at the top of the stack; nothing for flows of other protocols. */
+void push_flow_dns_info(lua_State *L, const struct flow *f);
+void push_flow_http_info(lua_State *L, const struct flow *f);
+void push_flow_ssh_info(lua_State *L, const struct flow *f);
+void push_flow_tls_info(lua_State *L, const struct flow *f);
+
 /* Local address with ntopng's rules, for a flow end that may have no host. */
 bool api_flow_end_is_local(struct iface *ifc, const struct flow *f, bool client);
 

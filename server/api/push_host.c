@@ -150,6 +150,7 @@ void push_host(lua_State *L, struct iface *ifc, const struct host *h, enum host_
      * core folds into `unicast`. */
     api_set_bool(L, "is_broadcast", h->broadcast || (!h->unicast && !h->multicast));
     api_set_bool(L, "is_multicast", h->multicast);
+    api_set_bool(L, "is_blacklisted", h->blacklisted);
     static const uint8_t no_mac[6];
     api_set_str(L, "mac", api_mac_str(h->has_mac ? h->mac : no_mac, buf));
 

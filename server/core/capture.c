@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 #include "capture.h"
 
+#include "../checks/check_engine.h"
+
 #include "iface.h"
 #include "log.h"
 #include "probe.h"
@@ -37,6 +39,9 @@ struct capture {
     pthread_t owner;
     bool stop;
 };
+
+/* The interface whose capture thread this is; NULL on other threads. */
+static __thread struct iface *own_iface;
 
 static pthread_mutex_t done_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t done_cond = PTHREAD_COND_INITIALIZER;
@@ -165,8 +170,10 @@ static void mark_done(struct iface *ifc)
 static void read_batch(struct iface *ifc, struct capture *cap)
 {
     int n = pcap_dispatch(cap->pcap, CAPTURE_BATCH, on_packet, (u_char *)ifc);
-    if (n == 0 && ifc->is_file)
+    if (n == 0 && ifc->is_file) {
         iface_finish_all_detection(ifc);
+        checks_on_end_of_input(ifc);
+    }
     if (n == PCAP_ERROR) {
         log_error("%s: capture error: %s", ifc->name, pcap_geterr(cap->pcap));
         stop_reading(ifc, cap);
@@ -211,6 +218,7 @@ static void on_tick(uv_timer_t *h)
         uint64_t now_us = (uint64_t)time(NULL) * 1000000u;
         if (now_us > ifc->clock_us)
             ifc->clock_us = now_us;
+        checks_on_clock(ifc, ifc->clock_us);
         iface_purge_idle(ifc, false);
     }
 }
@@ -240,6 +248,8 @@ static void *capture_thread(void *arg)
 {
     struct iface *ifc = arg;
     struct capture *cap = ifc->capture;
+    own_iface = ifc;
+    check_engine_start(ifc); /* the checks' Lua state belongs to this thread */
     uv_run(&cap->loop, UV_RUN_DEFAULT);
 
     pthread_mutex_lock(&ifc->call_lock);
@@ -247,6 +257,7 @@ static void *capture_thread(void *arg)
     pthread_mutex_unlock(&ifc->call_lock);
     /* Calls queued while the loop was closing run here, on the owner thread. */
     run_pending_calls(ifc);
+    check_engine_stop(ifc);
     if (!ifc->done)
         mark_done(ifc);
     return NULL;
@@ -345,7 +356,24 @@ void iface_call(struct iface *ifc, void (*fn)(struct iface *ifc, void *arg), voi
     ifc->calls_tail = &c;
     uv_async_send(ifc->loop_async);
     pthread_mutex_unlock(&ifc->call_lock);
-    while (sem_wait(&c.done) != 0 && errno == EINTR)
-        ;
+    if (own_iface) {
+        /* A capture thread (a check script) waiting for another one serves the calls made
+         * to itself meanwhile: two interfaces calling each other would wait for ever. */
+        while (sem_trywait(&c.done) != 0) {
+            run_pending_calls(own_iface);
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            ts.tv_nsec += 200000;
+            if (ts.tv_nsec >= 1000000000) {
+                ts.tv_sec++;
+                ts.tv_nsec -= 1000000000;
+            }
+            if (sem_timedwait(&c.done, &ts) == 0)
+                break;
+        }
+    } else {
+        while (sem_wait(&c.done) != 0 && errno == EINTR)
+            ;
+    }
     sem_destroy(&c.done);
 }

@@ -48,6 +48,13 @@ struct host {
     struct host_l7 *l7;
     struct peer_set *peers; /* distinct peers, lazily allocated */
     char *name;             /* learned from DNS, HTTP Host or TLS SNI */
+    bool blacklisted;       /* in --blacklist when created */
+    /* Host check scripts: host.skipVisitedHost (until 0 = for ever), isFirstCheckRun. */
+    bool check_skip, check_ran_once;
+    uint32_t check_skip_until_s;
 };
+
+/* The host's score (host.score). The alerts engine keeps it; 0 until it does. */
+uint32_t host_score(const struct host *h);
 
 #endif

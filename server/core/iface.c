@@ -1,6 +1,8 @@
 /* Interface life cycle, lookups and idle purge. */
 #include "iface_internal.h"
 
+#include "../checks/check_engine.h"
+
 #include "dpi.h"
 #include "log.h"
 #include "probe.h"
@@ -106,6 +108,7 @@ void iface_purge_idle(struct iface *ifc, bool force)
         if (!force && f->last_seen_us + idle_us > now)
             continue;
         finish_detection(ifc, f, f->last_seen_us);
+        checks_on_flow_end(ifc, f);
         if (f->cli_host)
             f->cli_host->active_flows_as_client--;
         if (f->srv_host)

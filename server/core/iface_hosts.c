@@ -2,6 +2,8 @@
  * slots and distinct peers. */
 #include "iface_internal.h"
 
+#include "../checks/blacklist.h"
+
 #include "dpi.h"
 #include "log.h"
 #include "probe.h"
@@ -42,6 +44,7 @@ struct host *host_get(struct iface *ifc, const struct ipaddr *ip, uint16_t vlan,
         h->multicast = ipaddr_is_multicast(ip);
         h->broadcast = ipaddr_is_broadcast(ip) || is_local_net_edge(ifc->probe, ip, net);
         h->is_private = ipaddr_is_private(ip);
+        h->blacklisted = blacklist_contains(ip);
         h->first_seen_us = ts;
         static const uint8_t bcast_mac[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
         /* Decided once, at creation, as ntopng does. */

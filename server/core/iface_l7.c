@@ -1,6 +1,8 @@
 /* Application-protocol accounting and what detection teaches about hosts (names). */
 #include "iface_internal.h"
 
+#include "../checks/check_engine.h"
+
 #include "dpi.h"
 #include "log.h"
 #include "probe.h"
@@ -103,4 +105,5 @@ void finish_detection(struct iface *ifc, struct flow *f, uint64_t ts_us)
     /* Everything the flow carried so far goes to the protocol now known. */
     f->l7_accounted = true;
     account_l7(ifc, f, &f->c2s, &f->s2c, ts_us, true);
+    checks_on_flow_detected(ifc, f);
 }

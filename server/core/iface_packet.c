@@ -1,6 +1,8 @@
 /* The per-packet path: counters, MACs, then the flow and its hosts. */
 #include "iface_internal.h"
 
+#include "../checks/check_engine.h"
+
 #include "dpi.h"
 #include "log.h"
 #include "probe.h"
@@ -173,6 +175,7 @@ void iface_process_packet(struct iface *ifc, const uint8_t *data, uint32_t caple
         ifc->last_packet_us = ts_us;
     if (ts_us > ifc->clock_us)
         ifc->clock_us = ts_us;
+    checks_on_clock(ifc, ifc->clock_us);
 
     decode_packet(ifc->linktype, data, caplen, wirelen, ts_us, &p);
     if (p.src_mac && !p.early_drop) /* ntopng drops those before MAC accounting */

@@ -18,6 +18,9 @@ struct lua_ctx {
     int ifid; /* selected interface, -1 when none */
     struct flow *flow;
     struct host *host;
+    /* A remote call's current host, "ip[@vlan]" from its Context (borrowed for the call):
+     * host.* bindings find it on the interface's thread. NULL in the probe. */
+    const char *host_key;
     int network_id; /* current local network, -1 when none */
     bool remote;    /* the call came over RPC */
     /* The authenticated remote user; NULL in the probe and with --rpc-no-auth (no

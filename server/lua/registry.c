@@ -1,6 +1,7 @@
 /* Installs the registered bindings as Lua namespaces; finds bindings by name. */
 #include "registry.h"
 
+#include "../api/api_util.h"
 #include "../core/capture.h"
 #include "../core/iface.h"
 #include "../core/probe.h"
@@ -117,16 +118,64 @@ static int iface_trampoline(lua_State *L)
     return lua_gettop(L);
 }
 
+/* A remote host.* call: the host named by the call's Context is looked up on the owner
+ * thread and is the current host for the binding only. */
+struct keyed_host_call {
+    struct owner_call oc;
+    const char *key;
+    bool found;
+};
+
+static void run_with_keyed_host(struct iface *ifc, void *arg)
+{
+    struct keyed_host_call *kc = arg;
+    struct lua_ctx *ctx = lua_ctx_of(kc->oc.L);
+    struct ipaddr ip;
+    uint16_t vlan;
+    struct host *h =
+        api_parse_host_key(kc->key, -1, &ip, &vlan) == 0 ? iface_find_host(ifc, &ip, vlan) : NULL;
+    kc->found = h != NULL;
+    if (!h)
+        return;
+    ctx->host = h;
+    run_on_owner(ifc, &kc->oc);
+    ctx->host = NULL;
+}
+
+static int keyed_host_trampoline(lua_State *L, const struct api_binding *b)
+{
+    struct lua_ctx *ctx = lua_ctx_of(L);
+    struct iface *ifc = lua_ctx_iface(L);
+    struct keyed_host_call kc = {
+        .oc = {.L = L, .fn = b->fn},
+          .key = ctx->host_key
+    };
+    iface_call(ifc, run_with_keyed_host, &kc);
+    if (!kc.found)
+        return luaL_error(L, "%s: no current host (%s is not a host of interface %d)", b->name,
+                          kc.key, ifc->id);
+    if (kc.oc.status != LUA_OK) {
+        name_the_function(L);
+        return lua_error(L);
+    }
+    return lua_gettop(L);
+}
+
 static int context_trampoline(lua_State *L)
 {
     const struct api_binding *b = lua_touserdata(L, lua_upvalueindex(1));
     struct lua_ctx *ctx = lua_ctx_of(L);
+    if (b->context == API_CTX_HOST && !ctx->host && ctx->host_key)
+        return keyed_host_trampoline(L, b);
     bool ok = (b->context == API_CTX_FLOW && ctx->flow) ||
               (b->context == API_CTX_HOST && ctx->host) ||
               (b->context == API_CTX_NETWORK && ctx->network_id >= 0);
     if (!ok)
         return luaL_error(L, "%s: no current %s (only available in a %s check script)", b->name,
                           api_context_name(b->context), api_context_name(b->context));
+    /* A network's counters belong to the interface's thread (remote callers too). */
+    if (b->context == API_CTX_NETWORK)
+        return iface_trampoline(L);
     return b->fn(L);
 }
 

@@ -343,13 +343,16 @@ void rpc_dispatch(struct rpc_worker *w, const char *method, const uint8_t *req, 
     r->call = call;
 
     /* A fresh context from the Call: ifid 0 (the first interface) when absent. The current
-     * host and flow are not resolved remotely yet: host.* and flow.* calls fail with
-     * FAILED_PRECONDITION, and the keys travel back unchanged. */
+     * host is found by its key when a host.* binding runs (on the interface's thread); the
+     * current flow is not resolved remotely: flow.* calls fail with FAILED_PRECONDITION.
+     * The keys travel back unchanged. */
     w->ctx = (struct lua_ctx){.probe = w->probe, .ifid = 0, .network_id = -1, .remote = true};
     if (call->context) {
         w->ctx.ifid = call->context->ifid;
         if (call->context->has_network && call->context->network >= 0)
             w->ctx.network_id = call->context->network;
+        if (call->context->host && *call->context->host)
+            w->ctx.host_key = call->context->host;
     }
     w->ctx.user = user;
     r->hidden_ifid = w->ctx.ifid;

@@ -186,7 +186,8 @@ for key, h in pairs(all.hosts) do
                    h.ifid == 0 and h.ndpi == nil and h.ndpi_categories == nil and
                    -- features the probe lacks are absent, not zero
                    h.score == nil and h.asn == nil and h.country == nil and h.os == nil and
-                   h.num_alerts == nil and h.throughput_bps == nil and h.is_blacklisted == nil
+                   h.num_alerts == nil and h.throughput_bps == nil and
+                   h.is_blacklisted == false -- no --blacklist given
     if h.localhost then
         shape_ok = shape_ok and h.local_network_id == 0 and h.local_network_name == LOCAL_NET
     else

@@ -1,0 +1,205 @@
+/* Running check scripts: the context around each call, the time budget, errors. */
+#include "check_engine_priv.h"
+
+#include "../core/log.h"
+#include "../core/probe.h"
+
+#include <lauxlib.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Errors logged per script; later ones are only counted (a script failing on every flow
+ * would otherwise flood the log). */
+#define CHECK_MAX_LOGGED_ERRORS 10
+/* VM instructions between two looks at the clock. */
+#define CHECK_HOOK_COUNT 10000
+
+static struct check_engine *engine_of(lua_State *L)
+{
+    return (struct check_engine *)lua_ctx_of(L);
+}
+
+/* The time budget: a script still running at its deadline is interrupted with an error. */
+static void budget_hook(lua_State *L, lua_Debug *ar)
+{
+    (void)ar;
+    struct check_engine *e = engine_of(L);
+    if (probe_mono_ns() < e->deadline_ns)
+        return;
+    e->timed_out = true;
+    luaL_error(L, "interrupted: ran over its budget of %d ms (--check-timeout-ms)",
+               (int)e->ifc->probe->opt.check_timeout_ms);
+}
+
+static void add(uint64_t *counter, uint64_t v)
+{
+    __atomic_fetch_add(counter, v, __ATOMIC_RELAXED);
+}
+
+static void run_script(struct check_engine *e, struct check_script *s)
+{
+    lua_State *L = e->L;
+    uint64_t t0 = probe_mono_ns();
+    e->deadline_ns = t0 + (uint64_t)e->ifc->probe->opt.check_timeout_ms * 1000000u;
+    e->timed_out = false;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref);
+    lua_sethook(L, budget_hook, LUA_MASKCOUNT, CHECK_HOOK_COUNT);
+    int rc = lua_pcall(L, 0, 0, 0);
+    lua_sethook(L, NULL, 0, 0);
+    add(&s->st.calls, 1);
+    add(&s->st.execution_time_ns, probe_mono_ns() - t0);
+    if (rc != LUA_OK) {
+        add(&s->st.errors, 1);
+        if (e->timed_out)
+            add(&s->st.timeouts, 1);
+        if (s->logged_errors < CHECK_MAX_LOGGED_ERRORS) {
+            const char *msg = lua_tostring(L, -1);
+            log_warning("%s: check %s: %s%s", e->ifc->name, s->name,
+                        msg ? msg : "(error object is not a string)",
+                        ++s->logged_errors == CHECK_MAX_LOGGED_ERRORS
+                            ? " (further errors of this script are counted, not logged)"
+                            : "");
+        }
+    }
+    lua_settop(L, 0);
+    /* A script may select another interface or network: the next one starts afresh. */
+    e->ctx.ifid = e->ifc->id;
+}
+
+void check_run_kind(struct check_engine *e, enum check_kind kind)
+{
+    for (int i = 0; i < e->count[kind]; i++)
+        run_script(e, &e->scripts[kind][i]);
+}
+
+static bool has_scripts(const struct check_engine *e)
+{
+    for (int k = 0; k < CK_KINDS; k++)
+        if (e->count[k])
+            return true;
+    return false;
+}
+
+static void engine_free(struct check_engine *e)
+{
+    if (e->L)
+        lua_close(e->L);
+    for (int k = 0; k < CK_KINDS; k++) {
+        for (int i = 0; i < e->count[k]; i++)
+            free(e->scripts[k][i].name);
+        free(e->scripts[k]);
+    }
+    free(e);
+}
+
+void check_engine_start(struct iface *ifc)
+{
+    struct probe *p = ifc->probe;
+    if (!p->opt.checks && !p->opt.checks_dir)
+        return;
+    struct check_engine *e = calloc(1, sizeof(*e));
+    if (!e) {
+        log_error("%s: checks disabled: out of memory", ifc->name);
+        return;
+    }
+    e->ifc = ifc;
+    e->ctx = (struct lua_ctx){.probe = p, .ifid = ifc->id, .network_id = -1};
+    if (check_load_all(e) != 0) {
+        log_error("%s: checks disabled: cannot create a Lua state", ifc->name);
+        engine_free(e);
+        return;
+    }
+    if (!has_scripts(e)) {
+        log_normal("%s: no check script found", ifc->name);
+        engine_free(e);
+        return;
+    }
+    __atomic_store_n(&ifc->checks, e, __ATOMIC_RELEASE);
+}
+
+static void log_summary(struct check_engine *e)
+{
+    for (int k = 0; k < CK_KINDS; k++)
+        for (int i = 0; i < e->count[k]; i++) {
+            const struct check_script *s = &e->scripts[k][i];
+            if (s->st.errors)
+                log_warning("%s: check %s: %llu runs, %llu errors (%llu over the time budget)",
+                            e->ifc->name, s->name, (unsigned long long)s->st.calls,
+                            (unsigned long long)s->st.errors, (unsigned long long)s->st.timeouts);
+        }
+}
+
+void check_engine_stop(struct iface *ifc)
+{
+    struct check_engine *e = ifc->checks;
+    if (!e)
+        return;
+    __atomic_store_n(&ifc->checks, NULL, __ATOMIC_RELEASE);
+    if (!e->input_ended)
+        log_summary(e); /* live interfaces: at stop */
+    engine_free(e);
+}
+
+void check_flow_detected(struct iface *ifc, struct flow *f)
+{
+    struct check_engine *e = ifc->checks;
+    if (!e->count[CK_FLOW_DETECTED])
+        return;
+    e->ctx.flow = f;
+    check_run_kind(e, CK_FLOW_DETECTED);
+    check_ctx_reset(e);
+}
+
+void check_flow_end(struct iface *ifc, struct flow *f)
+{
+    struct check_engine *e = ifc->checks;
+    /* After the end of a file every flow left has had its end already. */
+    if (!e->count[CK_FLOW_END] || e->input_ended)
+        return;
+    e->ctx.flow = f;
+    check_run_kind(e, CK_FLOW_END);
+    check_ctx_reset(e);
+}
+
+void check_end_of_input(struct iface *ifc)
+{
+    struct check_engine *e = ifc->checks;
+    if (e->input_ended)
+        return;
+    for (struct flow *f = ifc->flows.head; f; f = f->list_next)
+        check_flow_end(ifc, f);
+    e->input_ended = true;
+    /* The period in progress when the file ends runs once, as if its end had come. */
+    if (e->clock_started) {
+        uint64_t now_s = ifc->clock_us / 1000000u;
+        for (int p = 0; p < PERIODS; p++)
+            check_run_period(e, (enum check_period)p,
+                             (now_s / check_period_secs[p] + 1) * check_period_secs[p]);
+    }
+    log_summary(e);
+}
+
+void check_engine_each_flow_script(struct probe *p,
+                                   void (*fn)(const char *name, const struct check_script_stats *s,
+                                              void *arg),
+                                   void *arg)
+{
+    static const enum check_kind kinds[] = {CK_FLOW_DETECTED, CK_FLOW_PERIODIC, CK_FLOW_END};
+    for (int i = 0; i < p->num_ifaces; i++) {
+        struct check_engine *e = __atomic_load_n(&p->ifaces[i]->checks, __ATOMIC_ACQUIRE);
+        if (!e)
+            continue;
+        for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+            for (int j = 0; j < e->count[kinds[k]]; j++) {
+                const struct check_script *s = &e->scripts[kinds[k]][j];
+                struct check_script_stats st = {
+                    .calls = __atomic_load_n(&s->st.calls, __ATOMIC_RELAXED),
+                    .errors = __atomic_load_n(&s->st.errors, __ATOMIC_RELAXED),
+                    .timeouts = __atomic_load_n(&s->st.timeouts, __ATOMIC_RELAXED),
+                    .execution_time_ns =
+                        __atomic_load_n(&s->st.execution_time_ns, __ATOMIC_RELAXED),
+                };
+                fn(s->name, &st, arg);
+            }
+    }
+}

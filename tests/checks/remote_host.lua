@@ -1,0 +1,31 @@
+-- Run by run_remote_host.sh through ntoplua-shell: host.* called remotely with the host
+-- named in the call's context equal interface.getHostInfo of that host.
+local C = require "checklib"
+local p = probes[1]
+
+local n, same = 0, true
+for key in pairs(interface.getHostsInfo(false).hosts) do
+    p:set_context({host = key})
+    local info = interface.getHostInfo(key)
+    local rec = C.host_record()
+    n = n + 1
+    if rec ~= C.host_record_from_info(info) then
+        same = false
+        print("  " .. key .. "\n  accessors: " .. rec .. "\n  info:      " .. C.host_record_from_info(info))
+    end
+end
+C.check(n > 0 and same, "remote host.* equal getHostInfo for every host (" .. n .. ")")
+
+p:set_context({host = "10.255.255.254"})
+local r = ntopclient.call_all(probes, "host.ip")
+C.check(not r[1].ok and r[1].status == "FAILED_PRECONDITION" and
+            r[1].error:find("10.255.255.254 is not a host", 1, true), "an unknown host: " .. tostring(r[1].error))
+p:set_context({host = false})
+r = ntopclient.call_all(probes, "host.ip")
+C.check(not r[1].ok and r[1].status == "FAILED_PRECONDITION", "no host in the context")
+r = ntopclient.call_all(probes, "flow.cli")
+C.check(not r[1].ok and r[1].status == "FAILED_PRECONDITION", "flow.* remotely: no current flow")
+network.select(0)
+C.check(p:context().network == 0 and network.getNetworkStats().network_id == 0,
+        "network.select travels back in the context")
+C.done()

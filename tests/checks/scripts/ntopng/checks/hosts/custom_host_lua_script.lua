@@ -1,0 +1,6 @@
+--
+-- ntopng's host file name; visits each host once.
+--
+io.write("== host " .. host.ip() .. " " .. tostring(host.isFirstCheckRun()) .. "\n")
+host.skipVisitedHost()
+return(0)

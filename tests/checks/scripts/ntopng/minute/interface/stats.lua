@@ -1,0 +1,2 @@
+-- ntopng's periodic layout: <period>/interface/*.lua
+io.write("== minute " .. interface.getName() .. "\n")
