@@ -6,12 +6,12 @@ packages=(
     build-essential cmake pkg-config clang-format
     libpcap-dev libndpi-dev liblua5.4-dev libuv1-dev
     libgrpc-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler
-    libreadline-dev libhiredis-dev
+    libreadline-dev libhiredis-dev libsqlite3-dev
     redis-server
     lua5.4 lua-dkjson
     libcmocka-dev
     # oracles and test tools
-    libndpi-bin tshark wireshark-common python3 iproute2 valgrind
+    libndpi-bin tshark wireshark-common python3 iproute2 valgrind sqlite3
 )
 
 missing=()

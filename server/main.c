@@ -1,5 +1,6 @@
 /* ntop-probe: command line, start-up, the run, and an orderly shutdown. */
 #define _GNU_SOURCE /* pthread_setname_np */
+#include "alerts/alert_store.h"
 #include "core/capture.h"
 #include "core/iface.h"
 #include "core/log.h"
@@ -414,8 +415,7 @@ static int parse_options(struct probe *p, int argc, char **argv)
                 return -1;
             break;
         case OPT_ALERTS_RETENTION:
-            if (parse_uint("--alerts-retention-days", optarg, 1, 36500,
-                           &o->alerts_retention_days))
+            if (parse_uint("--alerts-retention-days", optarg, 1, 36500, &o->alerts_retention_days))
                 return -1;
             break;
         case OPT_BLACKLIST:
@@ -542,6 +542,7 @@ int main(int argc, char **argv)
             goto out;
         }
     }
+    alert_store_start(p); /* without a store, alerts are counted as dropped */
     for (int i = 0; i < p->num_ifaces; i++) {
         struct iface *ifc = p->ifaces[i];
         if (capture_start(ifc) != 0) {
@@ -589,6 +590,7 @@ out:
         capture_stop(p->ifaces[i]);
     for (int i = 0; i < p->num_ifaces; i++)
         iface_free(p->ifaces[i]);
+    alert_store_stop(); /* after iface_free: engaged alerts were released to it */
     redis_shutdown();
     free(p->command_line);
     signals_stop();

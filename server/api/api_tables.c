@@ -17,7 +17,13 @@
     X(api_interface_flows)                                                                         \
     X(api_interface_macs)                                                                          \
     X(api_interface_ndpi)                                                                          \
-    X(api_interface_networks)
+    X(api_interface_networks)                                                                      \
+    /* alerts */                                                                                   \
+    X(api_ntop_alerts)                                                                             \
+    X(api_interface_alerts)                                                                        \
+    X(api_network_alerts)                                                                          \
+    X(api_flow_alerts)                                                                             \
+    X(api_host_alerts)
 
 #define DECLARE(t) extern const struct api_table t;
 TABLES(DECLARE)

@@ -48,6 +48,12 @@ struct host {
     struct host_l7 *l7;
     struct peer_set *peers; /* distinct peers, lazily allocated */
     char *name;             /* learned from DNS, HTTP Host or TLS SNI */
+    /* Score (ntopng's rule): the scores of its flows' alerts, as client or server, while
+     * those flows live, plus its engaged host alerts (server/alerts/alert_state.c). */
+    uint32_t score_as_client, score_as_server;
 };
+
+/* The host's score: score_as_client + score_as_server. */
+uint32_t host_score(const struct host *h);
 
 #endif

@@ -16,6 +16,7 @@
 struct probe;
 struct ndpi_detection_module_struct;
 struct iface_call;
+struct alert_state;
 
 /* Bytes ntopng adds per frame for interface totals: preamble, inter-frame gap and CRC. */
 #define WIRE_OVERHEAD_BYTES 24
@@ -99,6 +100,8 @@ struct iface {
     struct net_counters *nets; /* one per probe local network */
 
     struct ndpi_detection_module_struct *ndpi;
+
+    struct alert_state *alerts; /* engaged alerts and caches (server/alerts/alert_state.h) */
 
     uint64_t first_packet_us, last_packet_us;
     uint64_t clock_us; /* the interface's clock: packet time, or wall time on a quiet device */
