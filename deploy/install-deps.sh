@@ -9,11 +9,12 @@ packages=(
     libreadline-dev libhiredis-dev
     libcrypt-dev libssl-dev
     libreadline-dev libhiredis-dev libssl-dev openssl
+    libreadline-dev libhiredis-dev libsqlite3-dev
     redis-server
     lua5.4 lua-dkjson
     libcmocka-dev
     # oracles and test tools
-    libndpi-bin tshark wireshark-common python3 iproute2 valgrind
+    libndpi-bin tshark wireshark-common python3 iproute2 valgrind sqlite3
 )
 
 missing=()

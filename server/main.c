@@ -1,6 +1,7 @@
 /* ntop-probe: command line, start-up, the run, and an orderly shutdown. */
 #define _GNU_SOURCE /* pthread_setname_np */
 #include "checks/blacklist.h"
+#include "alerts/alert_store.h"
 #include "core/capture.h"
 #include "core/iface.h"
 #include "core/log.h"
@@ -603,6 +604,7 @@ int main(int argc, char **argv)
             goto out;
         }
     }
+    alert_store_start(p); /* without a store, alerts are counted as dropped */
     for (int i = 0; i < p->num_ifaces; i++) {
         struct iface *ifc = p->ifaces[i];
         if (capture_start(ifc) != 0) {
@@ -650,6 +652,7 @@ out:
         capture_stop(p->ifaces[i]);
     for (int i = 0; i < p->num_ifaces; i++)
         iface_free(p->ifaces[i]);
+    alert_store_stop(); /* after iface_free: engaged alerts were released to it */
     redis_shutdown();
     free(p->command_line);
     signals_stop();

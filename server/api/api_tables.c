@@ -33,6 +33,12 @@
     X(api_host_checks)                                                                             \
     X(api_network_networks)                                                                        \
     X(api_ntop_checks)
+    /* alerts */                                                                                   \
+    X(api_ntop_alerts)                                                                             \
+    X(api_interface_alerts)                                                                        \
+    X(api_network_alerts)                                                                          \
+    X(api_flow_alerts)                                                                             \
+    X(api_host_alerts)
 
 #define DECLARE(t) extern const struct api_table t;
 TABLES(DECLARE)

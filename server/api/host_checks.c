@@ -23,13 +23,6 @@ static int host_is_first_check_run(lua_State *L)
     return 1;
 }
 
-/* 0 until the alerts engine keeps scores (it defines the real one). */
-__attribute__((weak)) uint32_t host_score(const struct host *h)
-{
-    (void)h;
-    return 0;
-}
-
 static const struct api_binding host_checks_bindings[] = {
     {"isFirstCheckRun", host_is_first_check_run, API_READ,  API_CTX_HOST},
     {"skipVisitedHost", host_skip_visited_host,  API_WRITE, API_CTX_HOST},

@@ -1,30 +1,9 @@
-/* ntop.* bindings, category misc: md5 and ntopng's score <-> severity mapping. */
+/* ntop.* bindings, category misc: md5 and ntopng's score <-> severity mapping (the one in
+ * alerts/alert_types.c, which alerts use too). */
 #include "api_util.h"
 
+#include "../alerts/alert_types.h"
 #include "../core/md5.h"
-
-/* ntopng's alert severities (AlertLevel) and score thresholds (SCORE_LEVEL_*, nDPI's
- * NDPI_SCORE_RISK_* values). */
-enum severity {
-    SEV_NONE = 0,
-    SEV_DEBUG,
-    SEV_INFO,
-    SEV_NOTICE,
-    SEV_WARNING,
-    SEV_ERROR,
-    SEV_CRITICAL,
-    SEV_ALERT,
-    SEV_EMERGENCY,
-};
-
-enum {
-    SCORE_INFO = 1,
-    SCORE_NOTICE = 10,
-    SCORE_WARNING = 50,
-    SCORE_ERROR = 100,
-    SCORE_CRITICAL = 200,
-    SCORE_EMERGENCY = 250,
-};
 
 /* ntop.md5(s): 32 lower-case hex digits. The whole Lua string is hashed, embedded zeros
  * included (ntopng stops at the first zero byte). */
@@ -45,13 +24,7 @@ static int ntop_map_score_to_severity(lua_State *L)
 {
     lua_Integer score = luaL_checkinteger(L, 1);
     luaL_argcheck(L, score >= 0, 1, "score must be >= 0");
-    int sev = score < SCORE_INFO        ? SEV_NONE
-              : score < SCORE_NOTICE    ? SEV_INFO
-              : score < SCORE_WARNING   ? SEV_NOTICE
-              : score < SCORE_ERROR     ? SEV_WARNING
-              : score < SCORE_CRITICAL  ? SEV_ERROR
-              : score < SCORE_EMERGENCY ? SEV_CRITICAL
-                                        : SEV_EMERGENCY;
+    int sev = (int)alert_score_to_severity((uint64_t)score);
     lua_pushinteger(L, sev);
     return 1;
 }
@@ -62,13 +35,9 @@ static int ntop_map_score_to_severity(lua_State *L)
 static int ntop_map_severity_to_score(lua_State *L)
 {
     lua_Integer sev = luaL_checkinteger(L, 1);
-    luaL_argcheck(L, sev >= SEV_NONE && sev <= SEV_EMERGENCY, 1, "severity must be 0..8");
-    int score = sev <= SEV_INFO       ? SCORE_INFO
-                : sev == SEV_NOTICE   ? SCORE_NOTICE
-                : sev == SEV_WARNING  ? SCORE_WARNING
-                : sev == SEV_ERROR    ? SCORE_ERROR
-                : sev == SEV_CRITICAL ? SCORE_CRITICAL
-                                      : SCORE_EMERGENCY;
+    luaL_argcheck(L, sev >= ALERT_SEV_NONE && sev <= ALERT_SEV_EMERGENCY, 1,
+                  "severity must be 0..8");
+    int score = (int)alert_severity_to_score((enum alert_severity)sev);
     lua_pushinteger(L, score);
     return 1;
 }

@@ -10,6 +10,7 @@
 
 struct host;
 struct ndpi_flow_struct;
+struct flow_alert_info;
 
 struct flow_key {
     struct ipaddr cli, srv;
@@ -58,6 +59,7 @@ struct flow {
     uint64_t risk;                 /* nDPI risk bitmap */
     struct ndpi_flow_struct *ndpi; /* only until detection is final */
     struct flow_meta *meta;
+    struct flow_alert_info *alerts; /* NULL until alerted (server/alerts/alert_state.h) */
     uint16_t ndpi_master, ndpi_app;
     uint16_t ndpi_category;
     uint16_t ndpi_packets; /* packets handed to nDPI */

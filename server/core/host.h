@@ -52,9 +52,12 @@ struct host {
     /* Host check scripts: host.skipVisitedHost (until 0 = for ever), isFirstCheckRun. */
     bool check_skip, check_ran_once;
     uint32_t check_skip_until_s;
+    /* Score (ntopng's rule): the scores of its flows' alerts, as client or server, while
+     * those flows live, plus its engaged host alerts (server/alerts/alert_state.c). */
+    uint32_t score_as_client, score_as_server;
 };
 
-/* The host's score (host.score). The alerts engine keeps it; 0 until it does. */
+/* The host's score: score_as_client + score_as_server. */
 uint32_t host_score(const struct host *h);
 
 #endif

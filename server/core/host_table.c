@@ -86,6 +86,11 @@ void host_free(struct host *h)
     free(h);
 }
 
+uint32_t host_score(const struct host *h)
+{
+    return h->score_as_client + h->score_as_server;
+}
+
 void host_table_destroy(struct host_table *t)
 {
     struct host *h = t->head;

@@ -3,6 +3,7 @@
 
 #include "../checks/check_engine.h"
 
+#include "../alerts/alert_state.h"
 #include "dpi.h"
 #include "log.h"
 #include "probe.h"
@@ -23,7 +24,8 @@ struct iface *iface_new(struct probe *probe, int id, const char *name, bool is_f
     pthread_mutex_init(&ifc->call_lock, NULL);
     if (!ifc->name || !ifc->description || flow_table_init(&ifc->flows, probe->opt.max_flows) ||
         host_table_init(&ifc->hosts, probe->opt.max_hosts) ||
-        mac_table_init(&ifc->macs, probe->opt.max_hosts / 4) || dpi_init(ifc))
+        mac_table_init(&ifc->macs, probe->opt.max_hosts / 4) || dpi_init(ifc) ||
+        !(ifc->alerts = alert_state_new()))
         goto fail;
     ifc->l7_size = dpi_num_protocols(ifc) + 1;
     ifc->l7 = calloc(ifc->l7_size, sizeof(*ifc->l7));
@@ -40,6 +42,7 @@ fail:
 
 void flow_free(struct flow *f)
 {
+    alerts_flow_freed(f); /* its alerts' score leaves its hosts */
     dpi_free_flow(f);
     free(f);
 }
@@ -61,6 +64,7 @@ void iface_free(struct iface *ifc)
 {
     if (!ifc)
         return;
+    alert_state_free(ifc); /* engaged alerts are released to the store, hosts still here */
     if (ifc->flows.buckets)
         flow_table_destroy(&ifc->flows, ifc);
     if (ifc->hosts.buckets)
@@ -131,6 +135,7 @@ void iface_purge_idle(struct iface *ifc, bool force)
             if (m && m->num_hosts)
                 m->num_hosts--;
         }
+        alerts_host_freed(ifc, h); /* its engaged alerts are released */
         host_table_remove(&ifc->hosts, h);
         host_free(h);
     }

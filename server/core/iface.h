@@ -17,6 +17,7 @@ struct probe;
 struct ndpi_detection_module_struct;
 struct iface_call;
 struct check_engine;
+struct alert_state;
 
 /* Bytes ntopng adds per frame for interface totals: preamble, inter-frame gap and CRC. */
 #define WIRE_OVERHEAD_BYTES 24
@@ -101,6 +102,8 @@ struct iface {
 
     struct ndpi_detection_module_struct *ndpi;
     struct check_engine *checks; /* check scripts (server/checks/); NULL when none */
+
+    struct alert_state *alerts; /* engaged alerts and caches (server/alerts/alert_state.h) */
 
     uint64_t first_packet_us, last_packet_us;
     uint64_t clock_us; /* the interface's clock: packet time, or wall time on a quiet device */
