@@ -17,7 +17,8 @@
     X(api_interface_flows)                                                                         \
     X(api_interface_macs)                                                                          \
     X(api_interface_ndpi)                                                                          \
-    X(api_interface_networks)
+    X(api_interface_networks)                                                                      \
+    X(api_host_contacts)
 
 #define DECLARE(t) extern const struct api_table t;
 TABLES(DECLARE)

@@ -48,6 +48,8 @@ struct host {
     struct host_l7 *l7;
     struct peer_set *peers; /* distinct peers, lazily allocated */
     char *name;             /* learned from DNS, HTTP Host or TLS SNI */
+    /* Unanswered TCP/UDP flows (host_contacts.h); allocated on the first one. */
+    struct host_contacts *contacts;
 };
 
 #endif
