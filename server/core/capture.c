@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "capture.h"
 
+#include "host_contacts.h"
 #include "iface.h"
 #include "log.h"
 #include "probe.h"
@@ -165,8 +166,10 @@ static void mark_done(struct iface *ifc)
 static void read_batch(struct iface *ifc, struct capture *cap)
 {
     int n = pcap_dispatch(cap->pcap, CAPTURE_BATCH, on_packet, (u_char *)ifc);
-    if (n == 0 && ifc->is_file)
+    if (n == 0 && ifc->is_file) {
         iface_finish_all_detection(ifc);
+        host_contacts_end_of_input(ifc);
+    }
     if (n == PCAP_ERROR) {
         log_error("%s: capture error: %s", ifc->name, pcap_geterr(cap->pcap));
         stop_reading(ifc, cap);

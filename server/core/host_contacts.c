@@ -3,6 +3,7 @@
 
 #include "flow.h"
 #include "host.h"
+#include "iface.h"
 
 #include <ndpi/ndpi_api.h>
 #include <stdlib.h>
@@ -103,7 +104,7 @@ static bool is_oneway_tcp_udp(const struct flow *f)
            (!f->c2s.packets || !f->s2c.packets);
 }
 
-void host_contacts_flow_end(const struct flow *f)
+static void book_flow(const struct flow *f)
 {
     if (!is_oneway_tcp_udp(f))
         return;
@@ -121,6 +122,21 @@ void host_contacts_flow_end(const struct flow *f)
     hll_add_pair(&cc->peers_out, &srv->ip, port);
     ports_add(sc, port);
     hll_add_pair(&sc->peers_in, &cli->ip, port);
+}
+
+void host_contacts_flow_end(struct iface *ifc, const struct flow *f)
+{
+    if (!ifc->contacts_final)
+        book_flow(f);
+}
+
+void host_contacts_end_of_input(struct iface *ifc)
+{
+    if (ifc->contacts_final)
+        return;
+    for (const struct flow *f = ifc->flows.head; f; f = f->list_next)
+        book_flow(f);
+    ifc->contacts_final = true;
 }
 
 void host_contacts_free(struct host *h)

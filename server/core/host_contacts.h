@@ -2,7 +2,9 @@
  * counters): how many such flows ended with the host as client (egress) or server
  * (ingress), an estimate of the distinct <peer, server port> pairs on each side, and the
  * exact set of the host's own server ports contacted. As in ntopng, a flow counts when it
- * ends (idle purge) and is one-way: packets in one direction only. The peer pairs use a
+ * ends and is one-way: packets in one direction only. A flow ends when the idle purge removes
+ * it or, for a capture file, when the file ends (its flows are never purged afterwards; the
+ * check engine ends them there too); it is booked once. The peer pairs use a
  * HyperLogLog of 2^5 registers (nDPI's, as ntopng: standard error 1.04/sqrt(32) = 18.4%).
  *
  * The state is allocated only for hosts that took part in such a flow; all functions run
@@ -17,14 +19,19 @@
 
 struct flow;
 struct host;
+struct iface;
 
 #define HOST_CONTACTS_HLL_BITS 5
 /* Bytes one <peer, port> pair adds to a HyperLogLog: the 16-byte address, then the port
  * in network order. */
 #define HOST_CONTACTS_PAIR_LEN 18
 
-/* Books a flow that is being purged: call once per flow, before its hosts are released. */
-void host_contacts_flow_end(const struct flow *f);
+/* Books a flow that is being purged: call once per flow, before its hosts are released.
+ * Nothing after host_contacts_end_of_input(), which booked it already. */
+void host_contacts_flow_end(struct iface *ifc, const struct flow *f);
+
+/* End of a capture file: books every flow still in the table. Once per interface. */
+void host_contacts_end_of_input(struct iface *ifc);
 
 /* Frees h's contact state (host_free). */
 void host_contacts_free(struct host *h);

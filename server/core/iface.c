@@ -107,7 +107,7 @@ void iface_purge_idle(struct iface *ifc, bool force)
         if (!force && f->last_seen_us + idle_us > now)
             continue;
         finish_detection(ifc, f, f->last_seen_us);
-        host_contacts_flow_end(f);
+        host_contacts_flow_end(ifc, f);
         if (f->cli_host)
             f->cli_host->active_flows_as_client--;
         if (f->srv_host)

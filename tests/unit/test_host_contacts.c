@@ -46,9 +46,19 @@ struct replay {
     struct iface *ifc;
 };
 
-/* Replays `path` into a fresh interface and ends every flow with the idle purge, keeping
- * the hosts (their idle time is never reached). */
-static void replay(struct replay *r, const char *path)
+/* How the replayed flows end: idle purge after the file (hosts kept: their idle time is
+ * never reached), or the end of the file, then the purge too (which must book nothing). */
+enum ending { END_BY_PURGE, END_OF_FILE };
+
+static void purge_flows_keep_hosts(struct iface *ifc)
+{
+    ifc->clock_us += 10 * 1000000u;
+    iface_purge_idle(ifc, false);
+    assert_int_equal(ifc->flows.count, 0);
+}
+
+/* Replays `path` into a fresh interface and ends every flow. */
+static void replay(struct replay *r, const char *path, enum ending ending)
 {
     memset(r, 0, sizeof(*r));
     struct probe_options *o = &r->probe.opt;
@@ -69,9 +79,12 @@ static void replay(struct replay *r, const char *path)
         iface_process_packet(r->ifc, data, hdr->caplen, hdr->len,
                              (uint64_t)hdr->ts.tv_sec * 1000000u + (uint64_t)hdr->ts.tv_usec);
     pcap_close(pc);
-    r->ifc->clock_us += 10 * 1000000u;
-    iface_purge_idle(r->ifc, false);
-    assert_int_equal(r->ifc->flows.count, 0);
+    if (ending == END_OF_FILE) {
+        assert_true(r->ifc->flows.count > 0);
+        iface_finish_all_detection(r->ifc);
+        host_contacts_end_of_input(r->ifc);
+    }
+    purge_flows_keep_hosts(r->ifc);
 }
 
 struct oracle_host {
@@ -186,12 +199,12 @@ static void check_bindings(struct replay *r, struct host *h)
     lua_close(L);
 }
 
-static void test_capture(const char *name)
+static void test_capture(const char *name, enum ending ending)
 {
     char path[4096];
     snprintf(path, sizeof(path), "%s/pcaps/ntopng-e2e/%s", shared_dir, name);
     struct replay r;
-    replay(&r, path);
+    replay(&r, path, ending);
     struct oracle o;
     oracle_load(&o, path);
 
@@ -232,9 +245,10 @@ static void test_capture(const char *name)
         if (!o.hosts[i].seen)
             fail_msg("%s: an oracle host is missing from the probe's host table", name);
     assert_true(with_contacts > 0); /* each capture was chosen for its unanswered flows */
-    printf("%s: %zu hosts, %zu with unanswered flows, %zu B of contact state each on average, "
+    printf("%s%s: %zu hosts, %zu with unanswered flows, %zu B of contact state each on average, "
            "largest estimate error %u%%\n",
-           name, (size_t)r.ifc->hosts.count, with_contacts, mem / with_contacts, max_err_pct);
+           name, ending == END_OF_FILE ? " (ended by the end of the file)" : "",
+           (size_t)r.ifc->hosts.count, with_contacts, mem / with_contacts, max_err_pct);
     oracle_free(&o);
     iface_free(r.ifc);
 }
@@ -243,7 +257,16 @@ static void test_captures(void **state)
 {
     (void)state;
     for (size_t i = 0; i < sizeof(captures) / sizeof(captures[0]); i++)
-        test_capture(captures[i]);
+        test_capture(captures[i], END_BY_PURGE);
+}
+
+/* The end of a capture file books the flows left, once: the purge that follows adds
+ * nothing. */
+static void test_end_of_file(void **state)
+{
+    (void)state;
+    test_capture("dns_contacts.pcap", END_OF_FILE);
+    test_capture("synscan.pcap", END_OF_FILE);
 }
 
 /* resetHostContacts forgets the pairs and ports and keeps the flow counts, as in ntopng;
@@ -254,7 +277,7 @@ static void test_reset_and_context(void **state)
     char path[4096];
     snprintf(path, sizeof(path), "%s/pcaps/ntopng-e2e/synscan.pcap", shared_dir);
     struct replay r;
-    replay(&r, path);
+    replay(&r, path, END_BY_PURGE);
     struct host *target = NULL;
     for (struct host *h = r.ifc->hosts.head; h; h = h->list_next)
         if (host_contacts_server_ports(h) > 100)
@@ -303,6 +326,7 @@ int main(int argc, char **argv)
     }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_captures),
+        cmocka_unit_test(test_end_of_file),
         cmocka_unit_test(test_reset_and_context),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
