@@ -39,6 +39,7 @@
     X(api_network_alerts)                                                                          \
     X(api_flow_alerts)                                                                             \
     X(api_host_alerts)
+    X(api_host_contacts)
 
 #define DECLARE(t) extern const struct api_table t;
 TABLES(DECLARE)

@@ -55,6 +55,8 @@ struct host {
     /* Score (ntopng's rule): the scores of its flows' alerts, as client or server, while
      * those flows live, plus its engaged host alerts (server/alerts/alert_state.c). */
     uint32_t score_as_client, score_as_server;
+    /* Unanswered TCP/UDP flows (host_contacts.h); allocated on the first one. */
+    struct host_contacts *contacts;
 };
 
 /* The host's score: score_as_client + score_as_server. */

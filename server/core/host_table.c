@@ -2,6 +2,7 @@
 #include "iface.h"
 
 #include "hash.h"
+#include "host_contacts.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,7 @@ void host_free(struct host *h)
 {
     free(h->l7);
     free(h->peers);
+    host_contacts_free(h);
     free(h->name);
     free(h);
 }

@@ -5,6 +5,7 @@
 
 #include "../alerts/alert_state.h"
 #include "dpi.h"
+#include "host_contacts.h"
 #include "log.h"
 #include "probe.h"
 
@@ -112,6 +113,7 @@ void iface_purge_idle(struct iface *ifc, bool force)
         if (!force && f->last_seen_us + idle_us > now)
             continue;
         finish_detection(ifc, f, f->last_seen_us);
+        host_contacts_flow_end(ifc, f);
         checks_on_flow_end(ifc, f);
         if (f->cli_host)
             f->cli_host->active_flows_as_client--;

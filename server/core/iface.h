@@ -109,6 +109,7 @@ struct iface {
     uint64_t clock_us; /* the interface's clock: packet time, or wall time on a quiet device */
     uint64_t next_purge_us;
     bool purge_enabled; /* live devices; capture files only with --pcap-file-purge-flows */
+    bool contacts_final; /* end of file: every flow's contacts booked (host_contacts.c) */
 
     /* Threading: see capture.c */
     pthread_t thread;
