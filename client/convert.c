@@ -127,6 +127,120 @@ static int from_wire(struct ntop_value *out, const Ntop__V1__Value *w,
                      const struct wire_limits *lim, uint32_t depth, uint32_t *elements, char *err,
                      size_t errlen);
 
+/* A float key with an integer value is that integer, as in Lua (2.0 is the key 2). */
+static void normalize_key(struct ntop_value *k)
+{
+    if (k->type == NTOP_TNUMBER && floor(k->number) == k->number &&
+        k->number >= -9223372036854775808.0 && k->number < 9223372036854775808.0) {
+        int64_t i = (int64_t)k->number;
+        k->type = NTOP_TINTEGER;
+        k->integer = i;
+    }
+}
+
+static bool bad_key(const Ntop__V1__Value *k)
+{
+    return !k || k->kind_case == NTOP__V1__VALUE__KIND_NIL ||
+           k->kind_case == NTOP__V1__VALUE__KIND__NOT_SET ||
+           (k->kind_case == NTOP__V1__VALUE__KIND_NUMBER && isnan(k->number));
+}
+
+/* One row of Table.records into *out: a table of the row's set values under their keys. */
+static int row_from_wire(struct ntop_value *out, const Ntop__V1__Records *rec,
+                         const Ntop__V1__Row *row, const struct wire_limits *lim, uint32_t depth,
+                         uint32_t *elements, char *err, size_t errlen)
+{
+    out->type = NTOP_TTABLE;
+    const size_t nv = row ? row->n_values : 0;
+    if (nv > rec->n_keys) {
+        snprintf(err, errlen, "record with %zu values for %zu keys", nv, rec->n_keys);
+        return NTOP_EINVAL;
+    }
+    if (nv && !(out->table.entries = calloc(nv, sizeof(*out->table.entries))))
+        goto oom;
+    out->table.cap_entries = nv;
+    for (size_t j = 0; j < nv; j++) {
+        const Ntop__V1__Value *v = row->values[j];
+        if (!v || v->kind_case == NTOP__V1__VALUE__KIND__NOT_SET ||
+            v->kind_case == NTOP__V1__VALUE__KIND_NIL) { /* the record has no such key */
+            if (++*elements > lim->max_elements) {
+                snprintf(err, errlen, "more than %u values in one message", lim->max_elements);
+                return NTOP_ELIMIT;
+            }
+            continue;
+        }
+        struct ntop_entry *d = &out->table.entries[out->table.n_entries];
+        if (ntop_string_init(&d->key, rec->keys[j].data, rec->keys[j].len) != 0)
+            goto oom;
+        int rc = from_wire(&d->value, v, lim, depth + 1, elements, err, errlen);
+        if (rc != 0) {
+            ntop_value_clear(&d->key);
+            return rc;
+        }
+        out->table.n_entries++;
+    }
+    return 0;
+oom:
+    snprintf(err, errlen, "out of memory");
+    return NTOP_ENOMEM;
+}
+
+/* Table.records: rows as the array part, or under their row keys. */
+static int records_from_wire(struct ntop_value *out, const Ntop__V1__Records *rec,
+                             const struct wire_limits *lim, uint32_t depth, uint32_t *elements,
+                             char *err, size_t errlen)
+{
+    const size_t nr = rec->n_rows;
+    const bool keyed = rec->n_row_keys > 0;
+    if (keyed && rec->n_row_keys != nr) {
+        snprintf(err, errlen, "records with %zu row keys for %zu rows", rec->n_row_keys, nr);
+        return NTOP_EINVAL;
+    }
+    if (nr && depth + 1 >= lim->max_depth) {
+        snprintf(err, errlen, "tables nested deeper than %u levels", lim->max_depth);
+        return NTOP_ELIMIT;
+    }
+    if (nr > lim->max_elements) {
+        snprintf(err, errlen, "more than %u values in one message", lim->max_elements);
+        return NTOP_ELIMIT;
+    }
+    if (!keyed) {
+        if (nr && !(out->table.array = calloc(nr, sizeof(*out->table.array))))
+            goto oom;
+        out->table.cap_array = nr;
+        for (size_t i = 0; i < nr; i++) {
+            int rc = row_from_wire(&out->table.array[i], rec, rec->rows[i], lim, depth + 1,
+                                   elements, err, errlen);
+            out->table.n_array++; /* counted even on failure: the caller clears it */
+            if (rc != 0)
+                return rc;
+        }
+        return 0;
+    }
+    if (!(out->table.entries = calloc(nr, sizeof(*out->table.entries))))
+        goto oom;
+    out->table.cap_entries = nr;
+    for (size_t i = 0; i < nr; i++) {
+        struct ntop_entry *d = &out->table.entries[out->table.n_entries];
+        if (bad_key(rec->row_keys[i])) {
+            snprintf(err, errlen, "record without a valid key");
+            return NTOP_EINVAL;
+        }
+        int rc = from_wire(&d->key, rec->row_keys[i], lim, depth + 1, elements, err, errlen);
+        if (rc != 0)
+            return rc;
+        normalize_key(&d->key);
+        out->table.n_entries++; /* counted even on failure: the caller clears it */
+        if ((rc = row_from_wire(&d->value, rec, rec->rows[i], lim, depth + 1, elements, err,
+                                errlen)) != 0)
+            return rc;
+    }
+    return 0;
+oom:
+    snprintf(err, errlen, "out of memory");
+    return NTOP_ENOMEM;
+}
+
 static int table_from_wire(struct ntop_value *out, const Ntop__V1__Table *t,
                            const struct wire_limits *lim, uint32_t depth, uint32_t *elements,
                            char *err, size_t errlen)
@@ -137,6 +251,13 @@ static int table_from_wire(struct ntop_value *out, const Ntop__V1__Table *t,
     if (depth >= lim->max_depth) {
         snprintf(err, errlen, "tables nested deeper than %u levels", lim->max_depth);
         return NTOP_ELIMIT;
+    }
+    if (t->records) {
+        if (t->n_array || t->n_entries) {
+            snprintf(err, errlen, "table with both records and other keys");
+            return NTOP_EINVAL;
+        }
+        return records_from_wire(out, t->records, lim, depth, elements, err, errlen);
     }
     if (t->n_array + t->n_entries > lim->max_elements) {
         snprintf(err, errlen, "more than %u values in one message", lim->max_elements);
@@ -174,12 +295,7 @@ static int table_from_wire(struct ntop_value *out, const Ntop__V1__Table *t,
             ntop_value_clear(&d->key);
             continue;
         }
-        if (d->key.type == NTOP_TNUMBER && floor(d->key.number) == d->key.number &&
-            d->key.number >= -9223372036854775808.0 && d->key.number < 9223372036854775808.0) {
-            int64_t k = (int64_t)d->key.number; /* 2.0 is the key 2, as in Lua */
-            d->key.type = NTOP_TINTEGER;
-            d->key.integer = k;
-        }
+        normalize_key(&d->key);
         out->table.n_entries++;
     }
     return 0;
@@ -317,6 +433,7 @@ static int pack_call(struct ntop_client *c, const struct ntop_value *args, size_
     Ntop__V1__Context wctx;
     ntop_context_to_wire(&wctx, ctx);
     call.context = &wctx;
+    call.accept_records = 1; /* ntop_value_from_wire decodes Table.records */
     int status = NTOP_STATUS_OK;
     char err[256] = "";
     uint32_t elements = 0;
