@@ -1,5 +1,6 @@
 /* C values to and from the wire (ntop.v1.Value), and ntop_client_call on top of the raw call. */
 #include "client_internal.h"
+#include "wire_records.h"
 
 #include <ctype.h>
 #include <stddef.h>
@@ -138,104 +139,140 @@ static void normalize_key(struct ntop_value *k)
     }
 }
 
-static bool bad_key(const Ntop__V1__Value *k)
+/* One cell of a records column (not WIRE_CELL_NONE) into *out. */
+static int cell_from_wire(struct ntop_value *out, const struct wire_cell_value *c,
+                          const struct wire_limits *lim, uint32_t depth, uint32_t *elements,
+                          char *err, size_t errlen)
 {
-    return !k || k->kind_case == NTOP__V1__VALUE__KIND_NIL ||
-           k->kind_case == NTOP__V1__VALUE__KIND__NOT_SET ||
-           (k->kind_case == NTOP__V1__VALUE__KIND_NUMBER && isnan(k->number));
-}
-
-/* One row of Table.records into *out: a table of the row's set values under their keys. */
-static int row_from_wire(struct ntop_value *out, const Ntop__V1__Records *rec,
-                         const Ntop__V1__Row *row, const struct wire_limits *lim, uint32_t depth,
-                         uint32_t *elements, char *err, size_t errlen)
-{
-    out->type = NTOP_TTABLE;
-    const size_t nv = row ? row->n_values : 0;
-    if (nv > rec->n_keys) {
-        snprintf(err, errlen, "record with %zu values for %zu keys", nv, rec->n_keys);
+    if (c->kind == WIRE_CELL_TABLE) /* any Value: from_wire counts it */
+        return from_wire(out, c->table, lim, depth, elements, err, errlen);
+    memset(out, 0, sizeof(*out));
+    if (++*elements > lim->max_elements) {
+        snprintf(err, errlen, "more than %u values in one message", lim->max_elements);
+        return NTOP_ELIMIT;
+    }
+    switch (c->kind) {
+    case WIRE_CELL_FALSE:
+    case WIRE_CELL_TRUE:
+        out->type = NTOP_TBOOLEAN;
+        out->boolean = c->kind == WIRE_CELL_TRUE;
+        return 0;
+    case WIRE_CELL_INTEGER:
+        out->type = NTOP_TINTEGER;
+        out->integer = c->integer;
+        return 0;
+    case WIRE_CELL_NUMBER:
+        out->type = NTOP_TNUMBER;
+        out->number = c->number;
+        return 0;
+    case WIRE_CELL_STRING:
+        if (ntop_string_init(out, c->string, c->len) != 0) {
+            snprintf(err, errlen, "out of memory");
+            return NTOP_ENOMEM;
+        }
+        return 0;
+    default:
+        snprintf(err, errlen, "records cell without a value");
         return NTOP_EINVAL;
     }
-    if (nv && !(out->table.entries = calloc(nv, sizeof(*out->table.entries))))
+}
+
+/* Record `row` of rec into *out (a table of the cells it has), the cursors moved past it. */
+static int record_from_wire(struct ntop_value *out, const Ntop__V1__Records *rec,
+                            struct wire_column_cursor *cur, size_t row,
+                            const struct wire_limits *lim, uint32_t depth, uint32_t *elements,
+                            char *err, size_t errlen)
+{
+    out->type = NTOP_TTABLE;
+    const size_t nk = rec->n_keys;
+    if (nk && !(out->table.entries = calloc(nk, sizeof(*out->table.entries))))
         goto oom;
-    out->table.cap_entries = nv;
-    for (size_t j = 0; j < nv; j++) {
-        const Ntop__V1__Value *v = row->values[j];
-        if (!v || v->kind_case == NTOP__V1__VALUE__KIND__NOT_SET ||
-            v->kind_case == NTOP__V1__VALUE__KIND_NIL) { /* the record has no such key */
-            if (++*elements > lim->max_elements) {
-                snprintf(err, errlen, "more than %u values in one message", lim->max_elements);
-                return NTOP_ELIMIT;
-            }
+    out->table.cap_entries = nk;
+    int rc = 0;
+    for (size_t j = 0; j < nk; j++) {
+        struct wire_cell_value c;
+        wire_column_next(&cur[j], row, &c);
+        if (c.kind == WIRE_CELL_NONE || rc != 0) /* after a failure: only move the cursors */
+            continue;
+        struct ntop_entry *d = &out->table.entries[out->table.n_entries];
+        if (ntop_string_init(&d->key, rec->keys[j].data, rec->keys[j].len) != 0) {
+            snprintf(err, errlen, "out of memory");
+            rc = NTOP_ENOMEM;
             continue;
         }
-        struct ntop_entry *d = &out->table.entries[out->table.n_entries];
-        if (ntop_string_init(&d->key, rec->keys[j].data, rec->keys[j].len) != 0)
-            goto oom;
-        int rc = from_wire(&d->value, v, lim, depth + 1, elements, err, errlen);
-        if (rc != 0) {
+        if ((rc = cell_from_wire(&d->value, &c, lim, depth + 1, elements, err, errlen)) != 0) {
             ntop_value_clear(&d->key);
-            return rc;
+            continue;
         }
         out->table.n_entries++;
     }
-    return 0;
+    return rc;
 oom:
     snprintf(err, errlen, "out of memory");
     return NTOP_ENOMEM;
 }
 
-/* Table.records: rows as the array part, or under their row keys. */
+/* Table.records: records as the array part, or under their row keys. */
 static int records_from_wire(struct ntop_value *out, const Ntop__V1__Records *rec,
                              const struct wire_limits *lim, uint32_t depth, uint32_t *elements,
                              char *err, size_t errlen)
 {
-    const size_t nr = rec->n_rows;
-    const bool keyed = rec->n_row_keys > 0;
-    if (keyed && rec->n_row_keys != nr) {
-        snprintf(err, errlen, "records with %zu row keys for %zu rows", rec->n_row_keys, nr);
+    size_t cells;
+    if (wire_records_check(rec, &cells, err, errlen) != 0)
         return NTOP_EINVAL;
-    }
+    const size_t nr = rec->count, nk = rec->n_keys;
+    const bool keyed = rec->row_keys != NULL;
     if (nr && depth + 1 >= lim->max_depth) {
         snprintf(err, errlen, "tables nested deeper than %u levels", lim->max_depth);
         return NTOP_ELIMIT;
     }
-    if (nr > lim->max_elements) {
+    if (nr > lim->max_elements || cells > lim->max_elements) {
         snprintf(err, errlen, "more than %u values in one message", lim->max_elements);
         return NTOP_ELIMIT;
     }
-    if (!keyed) {
-        if (nr && !(out->table.array = calloc(nr, sizeof(*out->table.array))))
-            goto oom;
-        out->table.cap_array = nr;
-        for (size_t i = 0; i < nr; i++) {
-            int rc = row_from_wire(&out->table.array[i], rec, rec->rows[i], lim, depth + 1,
-                                   elements, err, errlen);
-            out->table.n_array++; /* counted even on failure: the caller clears it */
-            if (rc != 0)
-                return rc;
-        }
-        return 0;
-    }
-    if (!(out->table.entries = calloc(nr, sizeof(*out->table.entries))))
+    struct wire_column_cursor *cur = calloc(nk + 1, sizeof(*cur));
+    if (!cur)
         goto oom;
-    out->table.cap_entries = nr;
-    for (size_t i = 0; i < nr; i++) {
-        struct ntop_entry *d = &out->table.entries[out->table.n_entries];
-        if (bad_key(rec->row_keys[i])) {
-            snprintf(err, errlen, "record without a valid key");
-            return NTOP_EINVAL;
+    for (size_t j = 0; j < nk; j++)
+        cur[j].c = rec->columns[j];
+    cur[nk].c = rec->row_keys;
+    int rc = 0;
+    if (!keyed) {
+        if (nr && !(out->table.array = calloc(nr, sizeof(*out->table.array)))) {
+            free(cur);
+            goto oom;
         }
-        int rc = from_wire(&d->key, rec->row_keys[i], lim, depth + 1, elements, err, errlen);
-        if (rc != 0)
-            return rc;
+        out->table.cap_array = nr;
+        for (size_t i = 0; i < nr && rc == 0; i++) {
+            rc = record_from_wire(&out->table.array[i], rec, cur, i, lim, depth + 1, elements, err,
+                                  errlen);
+            out->table.n_array++; /* counted even on failure: the caller clears it */
+        }
+        free(cur);
+        return rc;
+    }
+    if (nr && !(out->table.entries = calloc(nr, sizeof(*out->table.entries)))) {
+        free(cur);
+        goto oom;
+    }
+    out->table.cap_entries = nr;
+    for (size_t i = 0; i < nr && rc == 0; i++) {
+        struct ntop_entry *d = &out->table.entries[out->table.n_entries];
+        struct wire_cell_value k;
+        wire_column_next(&cur[nk], i, &k);
+        if (k.kind == WIRE_CELL_NUMBER && isnan(k.number)) {
+            snprintf(err, errlen, "record without a valid key");
+            rc = NTOP_EINVAL;
+            break;
+        }
+        if ((rc = cell_from_wire(&d->key, &k, lim, depth + 1, elements, err, errlen)) != 0)
+            break;
         normalize_key(&d->key);
         out->table.n_entries++; /* counted even on failure: the caller clears it */
-        if ((rc = row_from_wire(&d->value, rec, rec->rows[i], lim, depth + 1, elements, err,
-                                errlen)) != 0)
-            return rc;
+        rc = record_from_wire(&d->value, rec, cur, i, lim, depth + 1, elements, err, errlen);
     }
-    return 0;
+    free(cur);
+    return rc;
 oom:
     snprintf(err, errlen, "out of memory");
     return NTOP_ENOMEM;

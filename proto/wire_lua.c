@@ -1,4 +1,5 @@
 #include "wire_lua.h"
+#include "wire_records.h"
 
 #include <lauxlib.h>
 #include <stdio.h>
@@ -10,64 +11,82 @@
 static int push_value(lua_State *L, const Ntop__V1__Value *v, const struct wire_limits *lim,
                       uint32_t depth, uint32_t *elements, char *err, size_t errlen);
 
-static bool bad_key(const Ntop__V1__Value *k)
+/* Pushes one cell of a records column (not WIRE_CELL_NONE). */
+static int push_cell(lua_State *L, const struct wire_cell_value *c, const struct wire_limits *lim,
+                     uint32_t depth, uint32_t *elements, char *err, size_t errlen)
 {
-    return !k || k->kind_case == NTOP__V1__VALUE__KIND_NIL ||
-           k->kind_case == NTOP__V1__VALUE__KIND__NOT_SET ||
-           (k->kind_case == NTOP__V1__VALUE__KIND_NUMBER && k->number != k->number);
+    if (c->kind == WIRE_CELL_TABLE) /* any Value: push_value counts it */
+        return push_value(L, c->table, lim, depth, elements, err, errlen);
+    if (++*elements > lim->max_elements) {
+        snprintf(err, errlen, "more than %u values in one message", lim->max_elements);
+        return -1;
+    }
+    switch (c->kind) {
+    case WIRE_CELL_FALSE:
+    case WIRE_CELL_TRUE:
+        lua_pushboolean(L, c->kind == WIRE_CELL_TRUE);
+        return 0;
+    case WIRE_CELL_INTEGER:
+        lua_pushinteger(L, (lua_Integer)c->integer);
+        return 0;
+    case WIRE_CELL_NUMBER:
+        lua_pushnumber(L, c->number);
+        return 0;
+    case WIRE_CELL_STRING:
+        lua_pushlstring(L, (const char *)c->string, c->len);
+        return 0;
+    default:
+        snprintf(err, errlen, "records cell without a value");
+        return -1;
+    }
 }
 
-/* Table.records: the column names are pushed once and every row's keys are copies of them. */
+/* Table.records: the column names are pushed once and every record's keys are copies of them;
+ * the columns are read in step, one cursor each (in a userdata: pushing may raise). */
 static int push_records(lua_State *L, const Ntop__V1__Records *rec, const struct wire_limits *lim,
                         uint32_t depth, uint32_t *elements, char *err, size_t errlen)
 {
-    const size_t nk = rec->n_keys, nr = rec->n_rows;
-    if (rec->n_row_keys && rec->n_row_keys != nr) {
-        snprintf(err, errlen, "records with %zu row keys for %zu rows", rec->n_row_keys, nr);
+    size_t cells;
+    if (wire_records_check(rec, &cells, err, errlen) != 0)
         return -1;
-    }
+    const size_t nk = rec->n_keys, nr = rec->count;
     if (nr && depth + 1 >= lim->max_depth) {
         snprintf(err, errlen, "tables nested deeper than %u levels", lim->max_depth);
         return -1;
     }
-    if (nk > lim->max_elements || !lua_checkstack(L, (int)nk + 6)) {
+    if (nk > 100000 || !lua_checkstack(L, (int)nk + 8)) {
         snprintf(err, errlen, "records with %zu keys: Lua stack exhausted", nk);
         return -1;
     }
     const int base = lua_gettop(L);
-    for (size_t j = 0; j < nk; j++)
+    struct wire_column_cursor *cur = lua_newuserdatauv(L, (nk + 1) * sizeof(*cur), 0);
+    memset(cur, 0, (nk + 1) * sizeof(*cur));
+    for (size_t j = 0; j < nk; j++) {
+        cur[j].c = rec->columns[j];
         lua_pushlstring(L, (const char *)rec->keys[j].data, rec->keys[j].len);
-    const bool keyed = rec->n_row_keys > 0;
-    lua_createtable(L, keyed || nr > INT32_MAX ? 0 : (int)nr,
-                    keyed && nr <= INT32_MAX ? (int)nr : 0);
+    }
+    cur[nk].c = rec->row_keys;
+    const bool keyed = rec->row_keys != NULL;
+    const int hint = nr > INT32_MAX ? 0 : (int)nr;
+    lua_createtable(L, keyed ? 0 : hint, keyed ? hint : 0);
+    struct wire_cell_value c;
     for (size_t i = 0; i < nr; i++) {
-        const Ntop__V1__Row *row = rec->rows[i];
-        const size_t nv = row ? row->n_values : 0;
-        if (nv > nk) {
-            snprintf(err, errlen, "record with %zu values for %zu keys", nv, nk);
-            return -1;
-        }
         if (keyed) {
-            if (bad_key(rec->row_keys[i])) {
+            wire_column_next(&cur[nk], i, &c);
+            if (c.kind == WIRE_CELL_NUMBER && c.number != c.number) {
                 snprintf(err, errlen, "record without a valid key");
                 return -1;
             }
-            if (push_value(L, rec->row_keys[i], lim, depth + 1, elements, err, errlen) != 0)
+            if (push_cell(L, &c, lim, depth + 1, elements, err, errlen) != 0)
                 return -1;
         }
-        lua_createtable(L, 0, nv > INT32_MAX ? 0 : (int)nv);
-        for (size_t j = 0; j < nv; j++) {
-            const Ntop__V1__Value *v = row->values[j];
-            if (!v || v->kind_case == NTOP__V1__VALUE__KIND__NOT_SET ||
-                v->kind_case == NTOP__V1__VALUE__KIND_NIL) { /* the record has no such key */
-                if (++*elements > lim->max_elements) {
-                    snprintf(err, errlen, "more than %u values in one message", lim->max_elements);
-                    return -1;
-                }
+        lua_createtable(L, 0, (int)nk);
+        for (size_t j = 0; j < nk; j++) {
+            wire_column_next(&cur[j], i, &c);
+            if (c.kind == WIRE_CELL_NONE)
                 continue;
-            }
-            lua_pushvalue(L, base + 1 + (int)j);
-            if (push_value(L, v, lim, depth + 2, elements, err, errlen) != 0)
+            lua_pushvalue(L, base + 2 + (int)j);
+            if (push_cell(L, &c, lim, depth + 2, elements, err, errlen) != 0)
                 return -1;
             lua_rawset(L, -3);
         }
@@ -188,9 +207,6 @@ static Ntop__V1__Value *from_lua(lua_State *L, int idx, struct wire_arena *a,
 
 /* ---- Lua -> wire: lists of records ---- */
 
-/* The Value of a key a record does not have (no kind set). Read-only: only packed. */
-static const Ntop__V1__Value absent_value = NTOP__V1__VALUE__INIT;
-
 /* Whether the value at rec is a table with string keys only; adds its keys unseen so far to
  * `cols` (key -> column number, in order of first appearance) and counts its pairs. */
 static bool record_shape(lua_State *L, int rec, int cols, size_t *ncols, size_t *cells)
@@ -216,45 +232,124 @@ static bool record_shape(lua_State *L, int rec, int cols, size_t *ncols, size_t 
     return true;
 }
 
-/* One row: the record at index rec, its values in the columns of `cols`. */
-static Ntop__V1__Row *row_from_lua(lua_State *L, int rec, int cols, size_t ncols,
-                                   struct wire_arena *a, const struct wire_limits *lim,
-                                   uint32_t depth, uint32_t *elements, char *err, size_t errlen)
+/* A column being built: arrays of `count` entries, allocated on first use. */
+struct column_build {
+    uint8_t *types;
+    int64_t *integers;
+    double *numbers;
+    uint32_t *lengths;
+    const char **strings; /* borrowed from Lua until column_finish copies them */
+    Ntop__V1__Value **tables;
+    size_t n_integers, n_numbers, n_strings, n_tables, bytes;
+};
+
+#define COLUMN_ARRAY(b, field, count, a)                                                           \
+    ((b)->field || ((b)->field = wire_arena_alloc((a), (count) * sizeof(*(b)->field))))
+
+/* Adds the Lua value at idx as the cell of `row`. */
+static int column_add(lua_State *L, int idx, struct column_build *b, size_t row, size_t count,
+                      struct wire_arena *a, const struct wire_limits *lim, uint32_t depth,
+                      uint32_t *elements, char *err, size_t errlen)
 {
-    Ntop__V1__Row *row = wire_arena_alloc(a, sizeof(*row));
-    Ntop__V1__Value **values = ncols ? wire_arena_alloc(a, ncols * sizeof(*values)) : NULL;
-    if (!row || (ncols && !values)) {
-        snprintf(err, errlen, "out of memory");
-        return NULL;
+    switch (lua_type(L, idx)) {
+    case LUA_TBOOLEAN:
+        b->types[row] = lua_toboolean(L, idx) ? WIRE_CELL_TRUE : WIRE_CELL_FALSE;
+        break;
+    case LUA_TNUMBER:
+        if (lua_isinteger(L, idx)) {
+            if (!COLUMN_ARRAY(b, integers, count, a))
+                goto oom;
+            b->integers[b->n_integers++] = lua_tointeger(L, idx);
+            b->types[row] = WIRE_CELL_INTEGER;
+        } else {
+            if (!COLUMN_ARRAY(b, numbers, count, a))
+                goto oom;
+            b->numbers[b->n_numbers++] = lua_tonumber(L, idx);
+            b->types[row] = WIRE_CELL_NUMBER;
+        }
+        break;
+    case LUA_TSTRING: {
+        size_t len;
+        const char *s = lua_tolstring(L, idx, &len);
+        if (len > UINT32_MAX) {
+            snprintf(err, errlen, "string of %zu bytes in a record", len);
+            return -1;
+        }
+        if (!COLUMN_ARRAY(b, lengths, count, a) || !COLUMN_ARRAY(b, strings, count, a))
+            goto oom;
+        b->lengths[b->n_strings] = (uint32_t)len;
+        b->strings[b->n_strings++] = s;
+        b->bytes += len;
+        b->types[row] = WIRE_CELL_STRING;
+        break;
     }
-    ntop__v1__row__init(row);
-    row->values = values;
-    row->n_values = ncols;
-    size_t present = 0;
+    default: { /* tables, and the types from_lua refuses with its message */
+        Ntop__V1__Value *v = from_lua(L, idx, a, lim, depth, elements, err, errlen);
+        if (!v)
+            return -1;
+        if (!COLUMN_ARRAY(b, tables, count, a))
+            goto oom;
+        b->tables[b->n_tables++] = v;
+        b->types[row] = WIRE_CELL_TABLE;
+        return 0; /* counted by from_lua */
+    }
+    }
+    if (++*elements > lim->max_elements) {
+        snprintf(err, errlen, "more than %u values in one message", lim->max_elements);
+        return -1;
+    }
+    return 0;
+oom:
+    snprintf(err, errlen, "out of memory");
+    return -1;
+}
+
+static Ntop__V1__Column *column_finish(struct column_build *b, size_t count, struct wire_arena *a)
+{
+    Ntop__V1__Column *c = wire_arena_alloc(a, sizeof(*c));
+    uint8_t *data = b->n_strings ? wire_arena_alloc(a, b->bytes ? b->bytes : 1) : NULL;
+    if (!c || (b->n_strings && !data))
+        return NULL;
+    ntop__v1__column__init(c);
+    c->types.data = b->types;
+    c->types.len = count;
+    c->integers = b->integers;
+    c->n_integers = b->n_integers;
+    c->numbers = b->numbers;
+    c->n_numbers = b->n_numbers;
+    c->tables = b->tables;
+    c->n_tables = b->n_tables;
+    if (b->n_strings) {
+        size_t off = 0;
+        for (size_t i = 0; i < b->n_strings; i++) {
+            memcpy(data + off, b->strings[i], b->lengths[i]);
+            off += b->lengths[i];
+        }
+        c->string_lengths = b->lengths;
+        c->n_string_lengths = b->n_strings;
+        c->string_data.data = data;
+        c->string_data.len = b->bytes;
+    }
+    return c;
+}
+
+/* Adds the record at rec (its shape checked) as row `row`. */
+static int record_add(lua_State *L, int rec, int cols, struct column_build *cb, size_t row,
+                      size_t count, struct wire_arena *a, const struct wire_limits *lim,
+                      uint32_t depth, uint32_t *elements, char *err, size_t errlen)
+{
     lua_pushnil(L);
     while (lua_next(L, rec)) {
         lua_pushvalue(L, -2);
         lua_rawget(L, cols);
         size_t j = (size_t)lua_tointeger(L, -1);
         lua_pop(L, 1);
-        values[j] = from_lua(L, lua_gettop(L), a, lim, depth, elements, err, errlen);
+        if (column_add(L, lua_gettop(L), &cb[j], row, count, a, lim, depth, elements, err,
+                       errlen) != 0)
+            return -1;
         lua_pop(L, 1);
-        if (!values[j]) {
-            lua_pop(L, 1);
-            return NULL;
-        }
-        present++;
     }
-    /* absent keys are Values too on the wire: count them like the peer's check does */
-    if (ncols - present > lim->max_elements - *elements) {
-        snprintf(err, errlen, "more than %u values in one message", lim->max_elements);
-        return NULL;
-    }
-    *elements += (uint32_t)(ncols - present);
-    for (size_t j = 0; j < ncols; j++)
-        if (!values[j])
-            values[j] = (Ntop__V1__Value *)&absent_value;
-    return row;
+    return 0;
 }
 
 /* Table.records for the table at idx when it is a list (n >= 2 elements, no other key) or a map
@@ -267,7 +362,8 @@ static int records_from_lua(lua_State *L, int idx, size_t n, size_t entries, Nto
 {
     const bool keyed = n == 0;
     const size_t nr = keyed ? entries : n;
-    if (!lim->emit_records || nr < 2 || (n && entries) || depth + 1 >= lim->max_depth)
+    if (!lim->emit_records || nr < 2 || (n && entries) || depth + 1 >= lim->max_depth ||
+        nr > UINT32_MAX)
         return 0;
     if (!lua_checkstack(L, 8)) {
         snprintf(err, errlen, "Lua stack exhausted");
@@ -291,16 +387,20 @@ static int records_from_lua(lua_State *L, int idx, size_t n, size_t entries, Nto
             lua_pop(L, 1);
         }
     }
+    lua_settop(L, cols); /* an early stop of lua_next leaves its pair */
     if (!ok || ncols == 0 || ncols * nr > 2 * cells || ncols > lim->max_elements) {
         lua_settop(L, top);
         return 0;
     }
     Ntop__V1__Records *rec = wire_arena_alloc(a, sizeof(*rec));
     ProtobufCBinaryData *keys = wire_arena_alloc(a, ncols * sizeof(*keys));
-    Ntop__V1__Row **rows = wire_arena_alloc(a, nr * sizeof(*rows));
-    Ntop__V1__Value **row_keys = keyed ? wire_arena_alloc(a, nr * sizeof(*row_keys)) : NULL;
-    if (!rec || !keys || !rows || (keyed && !row_keys))
+    Ntop__V1__Column **columns = wire_arena_alloc(a, ncols * sizeof(*columns));
+    struct column_build *cb = wire_arena_alloc(a, (ncols + 1) * sizeof(*cb));
+    if (!rec || !keys || !columns || !cb)
         goto oom;
+    for (size_t j = 0; j <= ncols; j++)
+        if (!(cb[j].types = wire_arena_alloc(a, nr)))
+            goto oom;
     ntop__v1__records__init(rec);
     /* Column names are borrowed from `cols`' keys, which are the records' own key strings:
      * they live in the records, which live in the table being sent. */
@@ -311,10 +411,6 @@ static int records_from_lua(lua_State *L, int idx, size_t n, size_t entries, Nto
         keys[j].len = len;
         lua_pop(L, 1);
     }
-    rec->keys = keys;
-    rec->n_keys = ncols;
-    rec->rows = rows;
-    rec->row_keys = row_keys;
     size_t i = 0;
     if (keyed) {
         lua_pushnil(L);
@@ -324,42 +420,49 @@ static int records_from_lua(lua_State *L, int idx, size_t n, size_t entries, Nto
                 break;
             }
             int r = lua_gettop(L);
-            if (!(row_keys[i] = from_lua(L, r - 1, a, lim, depth + 1, elements, err, errlen)) ||
-                !(rows[i] =
-                      row_from_lua(L, r, cols, ncols, a, lim, depth + 2, elements, err, errlen))) {
-                lua_settop(L, top);
-                return -1;
-            }
-            lua_pop(L, 1);
+            if (column_add(L, r - 1, &cb[ncols], i, nr, a, lim, depth + 1, elements, err, errlen) !=
+                    0 ||
+                record_add(L, r, cols, cb, i, nr, a, lim, depth + 2, elements, err, errlen) != 0)
+                goto fail;
+            lua_settop(L, r - 1);
             i++;
         }
-        rec->n_row_keys = i;
     } else {
         for (; i < nr; i++) {
             lua_rawgeti(L, idx, (lua_Integer)i + 1);
-            rows[i] = row_from_lua(L, lua_gettop(L), cols, ncols, a, lim, depth + 2, elements, err,
-                                   errlen);
+            if (record_add(L, lua_gettop(L), cols, cb, i, nr, a, lim, depth + 2, elements, err,
+                           errlen) != 0)
+                goto fail;
             lua_pop(L, 1);
-            if (!rows[i]) {
-                lua_settop(L, top);
-                return -1;
-            }
         }
     }
-    rec->n_rows = i;
-    /* each record counts as one value, as it would in the generic form */
-    if (i > lim->max_elements - *elements) {
-        snprintf(err, errlen, "more than %u values in one message", lim->max_elements);
-        lua_settop(L, top);
-        return -1;
+    if (i != nr) {
+        snprintf(err, errlen, "table changed while being sent");
+        goto fail;
     }
-    *elements += (uint32_t)i;
+    /* each record counts as one value, as it would in the generic form */
+    if (nr > lim->max_elements - *elements) {
+        snprintf(err, errlen, "more than %u values in one message", lim->max_elements);
+        goto fail;
+    }
+    *elements += (uint32_t)nr;
+    for (size_t j = 0; j < ncols; j++)
+        if (!(columns[j] = column_finish(&cb[j], nr, a)))
+            goto oom;
+    if (keyed && !(rec->row_keys = column_finish(&cb[ncols], nr, a)))
+        goto oom;
+    rec->keys = keys;
+    rec->n_keys = ncols;
+    rec->columns = columns;
+    rec->n_columns = ncols;
+    rec->count = (uint32_t)nr;
     lua_settop(L, top);
     t->records = rec;
     return 1;
 oom:
-    lua_settop(L, top);
     snprintf(err, errlen, "out of memory");
+fail:
+    lua_settop(L, top);
     return -1;
 }
 

@@ -284,41 +284,61 @@ static void test_malformed(void **state)
     ProtobufCBinaryData keys[1] = {
         {1, (uint8_t *)"a"}
     };
-    Ntop__V1__Value one = NTOP__V1__VALUE__INIT;
-    one.kind_case = NTOP__V1__VALUE__KIND_INTEGER;
-    one.integer = 1;
-    Ntop__V1__Value nil = NTOP__V1__VALUE__INIT;
-    nil.kind_case = NTOP__V1__VALUE__KIND_NIL;
-    nil.nil = 1;
-    Ntop__V1__Value *two[2] = {&one, &one};
-    Ntop__V1__Row row = NTOP__V1__ROW__INIT, *rows[1] = {&row};
+    int64_t ints[2] = {1, 2};
+    uint32_t lens[1] = {5};
+    double nan = 0.0 / 0.0;
+    Ntop__V1__Column col = NTOP__V1__COLUMN__INIT, *cols[1] = {&col};
+    Ntop__V1__Column key = NTOP__V1__COLUMN__INIT;
     Ntop__V1__Records rec = NTOP__V1__RECORDS__INIT;
     Ntop__V1__Table t = NTOP__V1__TABLE__INIT;
     t.records = &rec;
     rec.keys = keys;
     rec.n_keys = 1;
-    rec.rows = rows;
-    rec.n_rows = 1;
+    rec.columns = cols;
+    rec.n_columns = 1;
+    rec.count = 2;
+    col.types = (ProtobufCBinaryData){2, (uint8_t *)"\3\3"};
+    col.integers = ints;
+    col.n_integers = 2;
 
-    row.values = two; /* more values than keys */
-    row.n_values = 2;
-    check_refused(L, &t, "2 values for 1 keys");
+    rec.count = 3; /* fewer types than records */
+    check_refused(L, &t, "2 types for 3 records");
+    rec.count = 2;
 
-    row.n_values = 1;
-    Ntop__V1__Value *rk[2] = {&one, &one};
-    rec.row_keys = rk; /* row keys and rows disagree */
-    rec.n_row_keys = 2;
-    check_refused(L, &t, "2 row keys for 1 rows");
+    col.types = (ProtobufCBinaryData){2, (uint8_t *)"\3\7"}; /* an unknown type */
+    check_refused(L, &t, "unknown type 7");
 
-    Ntop__V1__Value *nilkey[1] = {&nil};
-    rec.row_keys = nilkey; /* a nil row key */
-    rec.n_row_keys = 1;
+    col.types = (ProtobufCBinaryData){2, (uint8_t *)"\3\5"}; /* a string that is not there */
+    col.n_integers = 1;
+    check_refused(L, &t, "do not match its types");
+    col.string_lengths = lens; /* longer than the string bytes */
+    col.n_string_lengths = 1;
+    col.string_data = (ProtobufCBinaryData){3, (uint8_t *)"abc"};
+    check_refused(L, &t, "do not match its types");
+    col.types = (ProtobufCBinaryData){2, (uint8_t *)"\3\3"};
+    col.n_integers = 2;
+    col.string_lengths = NULL;
+    col.n_string_lengths = 0;
+    col.string_data = (ProtobufCBinaryData){0, NULL};
+
+    rec.n_columns = 0; /* a key without its column */
+    check_refused(L, &t, "0 columns for 1 keys");
+    rec.n_columns = 1;
+
+    rec.row_keys = &key; /* a record without its key */
+    key.types = (ProtobufCBinaryData){2, (uint8_t *)"\3\0"};
+    key.integers = ints;
+    key.n_integers = 1;
     check_refused(L, &t, "without a valid key");
+    key.types = (ProtobufCBinaryData){2, (uint8_t *)"\3\4"}; /* a NaN key */
+    key.numbers = &nan;
+    key.n_numbers = 1;
+    check_refused(L, &t, "without a valid key");
+    rec.row_keys = NULL;
 
-    rec.row_keys = NULL; /* records and an array part in one table */
-    rec.n_row_keys = 0;
-    Ntop__V1__Value *arr[1] = {&one};
-    t.array = arr;
+    Ntop__V1__Value one = NTOP__V1__VALUE__INIT, *arr[1] = {&one};
+    one.kind_case = NTOP__V1__VALUE__KIND_INTEGER;
+    t.array = arr; /* records and an array part in one table */
     t.n_array = 1;
     check_refused(L, &t, "both records and other keys");
 }
