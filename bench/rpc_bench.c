@@ -3,7 +3,7 @@
  *   rpc_bench tiny TARGET [--calls N] [--conns C]
  *       ntop.getUptime() back to back on C clients (threads, one ntop_client each): latency
  *       p50/p99 and calls/s, end to end (pack, call, unpack, C values).
- *   rpc_bench page TARGET [--hosts N] [--reps R]
+ *   rpc_bench page TARGET [--hosts N] [--reps R] [--only generic|records]
  *       interface.getHostsInfo(false, "column_ip", N, 0), decoded into C values, R times with
  *       the generic encoding and R times with Table.records (Call.accept_records): reply bytes,
  *       median and best milliseconds, hosts received.
@@ -192,13 +192,15 @@ static double page_once(struct ntop_client *c, uint32_t hosts, bool records, siz
     return t2 - t0;
 }
 
-static int mode_page(const char *target, uint32_t hosts, int reps)
+static int mode_page(const char *target, uint32_t hosts, int reps, const char *only)
 {
     struct ntop_client *c = bench_client_new(target);
     double *t = calloc((size_t)reps, sizeof(*t)), *d = calloc((size_t)reps, sizeof(*d));
     printf("{\"mode\": \"page\", \"function\": \"interface.getHostsInfo\", \"max_hits\": %u",
            hosts);
     for (int records = 0; records <= 1; records++) {
+        if (only && strcmp(only, records ? "records" : "generic") != 0)
+            continue;
         size_t bytes = 0, got = 0;
         page_once(c, hosts, records, &bytes, &got, &d[0]); /* warm up */
         for (int i = 0; i < reps; i++)
@@ -304,7 +306,7 @@ static int mode_capture(const char *target, int64_t packets, const char *kind, c
 static void usage(void)
 {
     fprintf(stderr, "usage: rpc_bench tiny TARGET [--calls N] [--conns C]\n"
-                    "       rpc_bench page TARGET [--hosts N] [--reps R]\n"
+                    "       rpc_bench page TARGET [--hosts N] [--reps R] [--only generic|records]\n"
                     "       rpc_bench capture TARGET --packets N [--load none|tiny|page] -- "
                     "PROBE ARGS...\n");
     exit(2);
@@ -319,7 +321,7 @@ int main(int argc, char **argv)
     int conns = 1, reps = 7;
     uint32_t hosts = 10000;
     int64_t packets = 0;
-    const char *load = "none";
+    const char *load = "none", *only = NULL;
     char **probe = NULL;
     for (int i = 3; i < argc; i++) {
         if (!strcmp(argv[i], "--") && i + 1 < argc) {
@@ -338,6 +340,8 @@ int main(int argc, char **argv)
             reps = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--packets"))
             packets = strtoll(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--only"))
+            only = argv[++i];
         else if (!strcmp(argv[i], "--load"))
             load = argv[++i];
         else
@@ -347,7 +351,7 @@ int main(int argc, char **argv)
     if (!strcmp(mode, "tiny") && calls > 0 && conns >= 1 && conns <= 64)
         return mode_tiny(target, calls, conns);
     if (!strcmp(mode, "page") && reps >= 1)
-        return mode_page(target, hosts, reps);
+        return mode_page(target, hosts, reps, only);
     if (!strcmp(mode, "capture") && probe && packets > 0 &&
         (!strcmp(load, "none") || !strcmp(load, "tiny") || !strcmp(load, "page")))
         return mode_capture(target, packets, load, probe);

@@ -185,9 +185,13 @@ static int record_from_wire(struct ntop_value *out, const Ntop__V1__Records *rec
 {
     out->type = NTOP_TTABLE;
     const size_t nk = rec->n_keys;
-    if (nk && !(out->table.entries = calloc(nk, sizeof(*out->table.entries))))
+    size_t present = 0; /* entries sized to the record: 112 bytes each, so no spare ones */
+    for (size_t j = 0; j < nk; j++)
+        present += cur[j].c && cur[j].c->types.data[row] != WIRE_CELL_NONE;
+    /* not zeroed: only the n_entries filled ones are ever read */
+    if (present && !(out->table.entries = malloc(present * sizeof(*out->table.entries))))
         goto oom;
-    out->table.cap_entries = nk;
+    out->table.cap_entries = present;
     int rc = 0;
     for (size_t j = 0; j < nk; j++) {
         struct wire_cell_value c;
