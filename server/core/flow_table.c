@@ -2,6 +2,7 @@
  * creation order for walks and idle purge. Lookups match either orientation of the key. */
 #include "iface.h"
 
+#include "dpi.h"
 #include "hash.h"
 
 #include <stdlib.h>
@@ -109,4 +110,18 @@ void flow_table_rekey(struct flow_table *t, struct flow *f, const struct flow_ke
     uint32_t b = flow_key_hash(k) & t->mask;
     f->hash_next = t->buckets[b];
     t->buckets[b] = f;
+}
+
+size_t flow_table_heap(const struct flow_table *t, size_t *ndpi_bytes, uint32_t *ndpi_flows)
+{
+    size_t n = 0;
+    *ndpi_bytes = 0;
+    *ndpi_flows = 0;
+    for (const struct flow *f = t->head; f; f = f->list_next) {
+        size_t state;
+        n += dpi_heap_bytes(f) + dpi_flow_heap(f, &state);
+        *ndpi_bytes += state;
+        *ndpi_flows += state != 0;
+    }
+    return n;
 }

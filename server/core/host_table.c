@@ -1,6 +1,7 @@
 /* Host and MAC hash tables: chained buckets plus a creation-order list. */
 #include "iface.h"
 
+#include "dpi.h"
 #include "hash.h"
 
 #include <stdlib.h>
@@ -151,4 +152,21 @@ void mac_table_destroy(struct mac_table *t)
     }
     free(t->buckets);
     memset(t, 0, sizeof(*t));
+}
+
+size_t host_table_heap(const struct host_table *t)
+{
+    size_t n = 0;
+    for (const struct host *h = t->head; h; h = h->list_next)
+        n += dpi_heap_bytes(h) + dpi_heap_bytes(h->l7) + dpi_heap_bytes(h->peers) +
+             dpi_heap_bytes(h->name);
+    return n;
+}
+
+size_t mac_table_heap(const struct mac_table *t)
+{
+    size_t n = 0;
+    for (const struct mac *m = t->head; m; m = m->list_next)
+        n += dpi_heap_bytes(m);
+    return n;
 }

@@ -59,6 +59,8 @@ void iface_free(struct iface *ifc)
 {
     if (!ifc)
         return;
+    if (ifc->flows.buckets && ifc->hosts.buckets && ifc->macs.buckets)
+        iface_log_table_memory(ifc);
     if (ifc->flows.buckets)
         flow_table_destroy(&ifc->flows, ifc);
     if (ifc->hosts.buckets)
