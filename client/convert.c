@@ -194,7 +194,7 @@ static int record_from_wire(struct ntop_value *out, const Ntop__V1__Records *rec
     out->table.cap_entries = present;
     int rc = 0;
     for (size_t j = 0; j < nk; j++) {
-        struct wire_cell_value c;
+        struct wire_cell_value c = {0};
         wire_column_next(&cur[j], row, &c);
         if (c.kind == WIRE_CELL_NONE || rc != 0) /* after a failure: only move the cursors */
             continue;
@@ -262,7 +262,7 @@ static int records_from_wire(struct ntop_value *out, const Ntop__V1__Records *re
     out->table.cap_entries = nr;
     for (size_t i = 0; i < nr && rc == 0; i++) {
         struct ntop_entry *d = &out->table.entries[out->table.n_entries];
-        struct wire_cell_value k;
+        struct wire_cell_value k = {0};
         wire_column_next(&cur[nk], i, &k);
         if (k.kind == WIRE_CELL_NUMBER && isnan(k.number)) {
             snprintf(err, errlen, "record without a valid key");

@@ -69,7 +69,7 @@ static int push_records(lua_State *L, const Ntop__V1__Records *rec, const struct
     const bool keyed = rec->row_keys != NULL;
     const int hint = nr > INT32_MAX ? 0 : (int)nr;
     lua_createtable(L, keyed ? 0 : hint, keyed ? hint : 0);
-    struct wire_cell_value c;
+    struct wire_cell_value c = {0};
     for (size_t i = 0; i < nr; i++) {
         if (keyed) {
             wire_column_next(&cur[nk], i, &c);
