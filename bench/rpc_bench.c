@@ -273,9 +273,13 @@ static int mode_capture(const char *target, int64_t packets, const char *kind, c
         _exit(127);
     }
     struct ntop_client *c = bench_client_new(target);
-    if (ntop_client_wait_ready(c, 30000) != 0) {
-        kill(pid, SIGTERM);
-        die("the probe does not serve %s%s", target, "");
+    /* refused until the probe listens: try again for up to 30 s */
+    while (ntop_client_wait_ready(c, 1000) != 0) {
+        if (now_s() - t0 > 30 || waitpid(pid, NULL, WNOHANG) == pid) {
+            kill(pid, SIGTERM);
+            die("the probe does not serve %s%s", target, "");
+        }
+        usleep(20000);
     }
     struct load l = {.target = target, .kind = kind};
     pthread_t th;
