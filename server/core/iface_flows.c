@@ -245,6 +245,8 @@ void account_networks(struct iface *ifc, const struct host *src, const struct ho
 
 void iface_log_table_memory(const struct iface *ifc)
 {
+    if (log_get_level() < LOG_INFO) /* a walk over every entry: only when it is shown */
+        return;
     size_t ndpi_bytes;
     uint32_t ndpi_flows;
     size_t fb = flow_table_heap(&ifc->flows, &ndpi_bytes, &ndpi_flows);
