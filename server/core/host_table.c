@@ -119,10 +119,17 @@ int mac_table_init(struct mac_table *t, uint32_t max_entries)
 
 struct mac *mac_table_get(struct mac_table *t, const uint8_t addr[6], bool create)
 {
+    /* Every frame looks up its two MACs, and runs of frames share them: the last two found
+     * are checked first (MACs are never removed before the table is destroyed). */
+    for (int i = 0; i < 2; i++)
+        if (t->recent[i] && memcmp(t->recent[i]->addr, addr, 6) == 0)
+            return t->recent[i];
     uint32_t b = mac_hash(addr) & t->mask;
     for (struct mac *m = t->buckets[b]; m; m = m->hash_next)
-        if (memcmp(m->addr, addr, 6) == 0)
+        if (memcmp(m->addr, addr, 6) == 0) {
+            t->recent[t->recent_next ^= 1] = m;
             return m;
+        }
     if (!create)
         return NULL;
     struct mac *m = calloc(1, sizeof(*m));
@@ -139,6 +146,7 @@ struct mac *mac_table_get(struct mac_table *t, const uint8_t addr[6], bool creat
         t->head = m;
     t->tail = m;
     t->count++;
+    t->recent[t->recent_next ^= 1] = m;
     return m;
 }
 

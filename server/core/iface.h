@@ -48,6 +48,8 @@ struct mac_table {
     uint32_t count;
     uint32_t devices; /* source MACs that are not special */
     struct mac *head, *tail;
+    struct mac *recent[2]; /* the last two looked up (mac_table_get) */
+    unsigned recent_next;
 };
 
 /* Per application protocol counters of an interface, indexed by nDPI protocol id. */
