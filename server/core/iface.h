@@ -26,6 +26,7 @@ struct flow_table {
     uint32_t count;
     uint32_t max_entries;
     struct flow *head, *tail; /* creation order */
+    struct flow *last;        /* the last one looked up or inserted (flow_table_lookup) */
     uint64_t next_id;
     uint64_t dropped_full; /* packets whose flow could not be created */
 };
