@@ -80,7 +80,10 @@ static int push_records(lua_State *L, const Ntop__V1__Records *rec, const struct
             if (push_cell(L, &c, lim, depth + 1, elements, err, errlen) != 0)
                 return -1;
         }
-        lua_createtable(L, 0, (int)nk);
+        int present = 0; /* sized to the record: a hostile message gets no spare slots */
+        for (size_t j = 0; j < nk; j++)
+            present += cur[j].c && cur[j].c->types.data[i] != WIRE_CELL_NONE;
+        lua_createtable(L, 0, present);
         for (size_t j = 0; j < nk; j++) {
             wire_column_next(&cur[j], i, &c);
             if (c.kind == WIRE_CELL_NONE)
