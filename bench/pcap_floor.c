@@ -1,6 +1,7 @@
 /* pcap read floor: the cheapest possible pass over a capture file with libpcap.
  * Reads every packet with pcap_next_ex() and touches its first and last captured byte
- * (so the data is really read), nothing else. Prints "packets bytes checksum".
+ * (so the data is really read), nothing else. Prints "packets bytes checksum" (also when
+ * libpcap stops on an error, then exits 1: tests/pcap/file_reader.py uses it as the oracle).
  * Built by bench/run: cc -O2 -o pcap_floor pcap_floor.c -lpcap */
 #include <pcap.h>
 #include <stdio.h>
@@ -28,7 +29,9 @@ int main(int argc, char **argv)
         if (h->caplen)
             sum += d[0] + d[h->caplen - 1];
     }
-    if (rc == PCAP_ERROR) {
+    if (rc == PCAP_ERROR) { /* what was read before the error, then the error */
+        printf("%llu %llu %llu\n", (unsigned long long)n, (unsigned long long)bytes,
+               (unsigned long long)sum);
         fprintf(stderr, "pcap_next_ex: %s\n", pcap_geterr(p));
         pcap_close(p);
         return 1;

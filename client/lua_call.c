@@ -42,6 +42,7 @@ static int encode_k(lua_State *L)
     Ntop__V1__Context wctx;
     ntop_context_to_wire(&wctx, st->ctx);
     call.context = &wctx;
+    call.accept_records = 1; /* wire_push_value decodes Table.records */
     if (n > 0 && !(call.args = wire_arena_alloc(&st->arena, (size_t)n * sizeof(*call.args))))
         return luaL_error(L, "not enough memory");
     const int top = lua_gettop(L);

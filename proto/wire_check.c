@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-enum msg { M_CALL, M_VALUE, M_TABLE, M_ENTRY, M_LEAF };
+enum msg { M_CALL, M_VALUE, M_TABLE, M_ENTRY, M_RECORDS, M_COLUMN, M_LEAF };
 
 struct frame {
     enum msg type;
@@ -24,8 +24,12 @@ static enum msg child_type(enum msg type, uint32_t field)
         return field == 1 ? M_VALUE : M_LEAF;
     case M_VALUE: /* 6 = Table; 5 = bytes */
         return field == 6 ? M_TABLE : M_LEAF;
-    case M_TABLE: /* 1 = Value (array), 2 = Entry */
-        return field == 1 ? M_VALUE : field == 2 ? M_ENTRY : M_LEAF;
+    case M_TABLE: /* 1 = Value (array), 2 = Entry, 3 = Records */
+        return field == 1 ? M_VALUE : field == 2 ? M_ENTRY : field == 3 ? M_RECORDS : M_LEAF;
+    case M_RECORDS: /* 2 = Column (columns), 4 = Column (row keys); 1 = bytes */
+        return field == 2 || field == 4 ? M_COLUMN : M_LEAF;
+    case M_COLUMN: /* 6 = Value (tables); the rest are packed scalars and bytes */
+        return field == 6 ? M_VALUE : M_LEAF;
     case M_ENTRY: /* 1 = key, 2 = value */
         return field == 1 || field == 2 ? M_VALUE : M_LEAF;
     default:
@@ -51,7 +55,8 @@ int wire_check_message(const uint8_t *buf, size_t len, const struct wire_limits 
                        size_t errlen)
 {
     /* Call and Reply share their layout: 1 = values, 2 = context. */
-    /* Each table level is at most Table + Entry + Value frames, plus the top frame. */
+    /* Each table level is at most Table + Entry (or Records + Column) + Value frames, plus the
+     * top frame. */
     size_t cap = 3 * (size_t)lim->max_depth + 4;
     struct frame *st = malloc(cap * sizeof(*st));
     if (!st) {
@@ -65,7 +70,7 @@ int wire_check_message(const uint8_t *buf, size_t len, const struct wire_limits 
     while (n > 0) {
         struct frame *f = &st[n - 1];
         if (pos == f->end) {
-            if (f->type == M_TABLE)
+            if (f->type == M_TABLE || f->type == M_COLUMN) /* a column's values are records */
                 tables--;
             n--;
             continue;
@@ -102,7 +107,7 @@ int wire_check_message(const uint8_t *buf, size_t len, const struct wire_limits 
                 rc = WIRE_CHECK_TOO_MANY;
                 goto out;
             }
-            if (t == M_TABLE && ++tables > lim->max_depth) {
+            if ((t == M_TABLE || t == M_COLUMN) && ++tables > lim->max_depth) {
                 snprintf(err, errlen, "tables nested deeper than %u levels", lim->max_depth);
                 rc = WIRE_CHECK_TOO_DEEP;
                 goto out;

@@ -7,12 +7,15 @@
 #include "ntop/v1/value.pb-c.h"
 
 #include <lua.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct wire_limits {
     uint32_t max_depth;    /* nesting of tables */
     uint32_t max_elements; /* values in one message, all levels */
+    bool emit_records;     /* wire_from_lua may send lists of records as Table.records (the
+                            * peer said Call.accept_records); decoding accepts them always */
 };
 
 #define WIRE_DEFAULT_LIMITS                                                                        \

@@ -5,6 +5,7 @@
 #include "log.h"
 #include "probe.h"
 
+#include <malloc.h>
 #include <ndpi/ndpi_api.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,4 +217,40 @@ uint16_t dpi_flow_stats_proto(struct iface *ifc, const struct flow *f)
          ndpi_is_subprotocol_informative(ifc->ndpi, f->ndpi_master)))
         return f->ndpi_master;
     return f->ndpi_app;
+}
+
+/* glibc's chunk size for a malloc'd block: usable bytes plus the 8-byte header. */
+size_t dpi_heap_bytes(const void *p)
+{
+    return p ? malloc_usable_size((void *)p) + 8 : 0;
+}
+
+size_t dpi_flow_heap(const struct flow *f, size_t *ndpi_state)
+{
+    *ndpi_state = f->ndpi ? SIZEOF_FLOW_STRUCT : 0;
+    const struct flow_meta *m = f->meta;
+    if (!m)
+        return 0;
+    const char *const strings[] = {
+        m->host_server_name,
+        m->http_url,
+        m->http_method,
+        m->http_user_agent,
+        m->http_content_type,
+        m->http_server,
+        m->dns_query,
+        m->tls_ja3_client,
+        m->tls_ja3_server,
+        m->tls_issuer,
+        m->tls_subject,
+        m->tls_alpn,
+        m->ssh_client_signature,
+        m->ssh_server_signature,
+        m->ssh_hassh_client,
+        m->ssh_hassh_server,
+    };
+    size_t n = dpi_heap_bytes(m);
+    for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
+        n += dpi_heap_bytes(strings[i]);
+    return n;
 }

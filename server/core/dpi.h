@@ -20,6 +20,12 @@ void dpi_process(struct iface *ifc, struct flow *f, const struct pkt *p);
  * per-flow nDPI state. Idempotent. */
 void dpi_finish(struct iface *ifc, struct flow *f);
 
+/* Heap bytes of a malloc'd block (glibc chunk: usable size + header); 0 for NULL. */
+size_t dpi_heap_bytes(const void *p);
+
+/* Heap bytes of the flow's metadata; *ndpi_state: nDPI's per-flow state still attached. */
+size_t dpi_flow_heap(const struct flow *f, size_t *ndpi_state);
+
 /* Frees what dpi_* attached to the flow (state and metadata). */
 void dpi_free_flow(struct flow *f);
 

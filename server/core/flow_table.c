@@ -2,6 +2,7 @@
  * creation order for walks and idle purge. Lookups match either orientation of the key. */
 #include "iface.h"
 
+#include "dpi.h"
 #include "hash.h"
 
 #include <stdlib.h>
@@ -44,14 +45,20 @@ int flow_table_init(struct flow_table *t, uint32_t max_entries)
 
 struct flow *flow_table_lookup(struct flow_table *t, const struct flow_key *k, bool *reversed)
 {
-    for (struct flow *f = t->buckets[flow_key_hash(k) & t->mask]; f; f = f->hash_next) {
+    /* Packets come in runs of one flow: the last flow found is checked before hashing. */
+    struct flow *f = t->last;
+    if (f && (key_same(&f->key, k) || key_reversed(&f->key, k))) {
+        *reversed = !key_same(&f->key, k);
+        return f;
+    }
+    for (f = t->buckets[flow_key_hash(k) & t->mask]; f; f = f->hash_next) {
         if (key_same(&f->key, k)) {
             *reversed = false;
-            return f;
+            return t->last = f;
         }
         if (key_reversed(&f->key, k)) {
             *reversed = true;
-            return f;
+            return t->last = f;
         }
     }
     return NULL;
@@ -76,6 +83,7 @@ struct flow *flow_table_insert(struct flow_table *t, const struct flow_key *k)
         t->head = f;
     t->tail = f;
     t->count++;
+    t->last = f;
     return f;
 }
 
@@ -96,6 +104,8 @@ void flow_table_remove(struct flow_table *t, struct flow *f)
     else
         t->tail = f->list_prev;
     t->count--;
+    if (t->last == f)
+        t->last = NULL;
 }
 
 void flow_table_rekey(struct flow_table *t, struct flow *f, const struct flow_key *k)
@@ -109,4 +119,18 @@ void flow_table_rekey(struct flow_table *t, struct flow *f, const struct flow_ke
     uint32_t b = flow_key_hash(k) & t->mask;
     f->hash_next = t->buckets[b];
     t->buckets[b] = f;
+}
+
+size_t flow_table_heap(const struct flow_table *t, size_t *ndpi_bytes, uint32_t *ndpi_flows)
+{
+    size_t n = 0;
+    *ndpi_bytes = 0;
+    *ndpi_flows = 0;
+    for (const struct flow *f = t->head; f; f = f->list_next) {
+        size_t state;
+        n += dpi_heap_bytes(f) + dpi_flow_heap(f, &state);
+        *ndpi_bytes += state;
+        *ndpi_flows += state != 0;
+    }
+    return n;
 }

@@ -1,6 +1,7 @@
 /* Host and MAC hash tables: chained buckets plus a creation-order list. */
 #include "iface.h"
 
+#include "dpi.h"
 #include "hash.h"
 #include "host_contacts.h"
 
@@ -125,10 +126,17 @@ int mac_table_init(struct mac_table *t, uint32_t max_entries)
 
 struct mac *mac_table_get(struct mac_table *t, const uint8_t addr[6], bool create)
 {
+    /* Every frame looks up its two MACs, and runs of frames share them: the last two found
+     * are checked first (MACs are never removed before the table is destroyed). */
+    for (int i = 0; i < 2; i++)
+        if (t->recent[i] && memcmp(t->recent[i]->addr, addr, 6) == 0)
+            return t->recent[i];
     uint32_t b = mac_hash(addr) & t->mask;
     for (struct mac *m = t->buckets[b]; m; m = m->hash_next)
-        if (memcmp(m->addr, addr, 6) == 0)
+        if (memcmp(m->addr, addr, 6) == 0) {
+            t->recent[t->recent_next ^= 1] = m;
             return m;
+        }
     if (!create)
         return NULL;
     struct mac *m = calloc(1, sizeof(*m));
@@ -145,6 +153,7 @@ struct mac *mac_table_get(struct mac_table *t, const uint8_t addr[6], bool creat
         t->head = m;
     t->tail = m;
     t->count++;
+    t->recent[t->recent_next ^= 1] = m;
     return m;
 }
 
@@ -158,4 +167,21 @@ void mac_table_destroy(struct mac_table *t)
     }
     free(t->buckets);
     memset(t, 0, sizeof(*t));
+}
+
+size_t host_table_heap(const struct host_table *t)
+{
+    size_t n = 0;
+    for (const struct host *h = t->head; h; h = h->list_next)
+        n += dpi_heap_bytes(h) + dpi_heap_bytes(h->l7) + dpi_heap_bytes(h->peers) +
+             dpi_heap_bytes(h->name);
+    return n;
+}
+
+size_t mac_table_heap(const struct mac_table *t)
+{
+    size_t n = 0;
+    for (const struct mac *m = t->head; m; m = m->list_next)
+        n += dpi_heap_bytes(m);
+    return n;
 }

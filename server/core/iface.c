@@ -65,6 +65,8 @@ void iface_free(struct iface *ifc)
 {
     if (!ifc)
         return;
+    if (ifc->flows.buckets && ifc->hosts.buckets && ifc->macs.buckets)
+        iface_log_table_memory(ifc);
     alert_state_free(ifc); /* engaged alerts are released to the store, hosts still here */
     if (ifc->flows.buckets)
         flow_table_destroy(&ifc->flows, ifc);

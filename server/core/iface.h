@@ -28,6 +28,7 @@ struct flow_table {
     uint32_t count;
     uint32_t max_entries;
     struct flow *head, *tail; /* creation order */
+    struct flow *last;        /* the last one looked up or inserted (flow_table_lookup) */
     uint64_t next_id;
     uint64_t dropped_full; /* packets whose flow could not be created */
 };
@@ -50,6 +51,8 @@ struct mac_table {
     uint32_t count;
     uint32_t devices; /* source MACs that are not special */
     struct mac *head, *tail;
+    struct mac *recent[2]; /* the last two looked up (mac_table_get) */
+    unsigned recent_next;
 };
 
 /* Per application protocol counters of an interface, indexed by nDPI protocol id. */
@@ -161,5 +164,13 @@ void host_free(struct host *h);
 int mac_table_init(struct mac_table *t, uint32_t max_entries);
 void mac_table_destroy(struct mac_table *t);
 struct mac *mac_table_get(struct mac_table *t, const uint8_t addr[6], bool create);
+
+/* Heap bytes of the tables' entries and what they own (not the bucket arrays; nDPI's
+ * per-flow state apart), for the memory figures of doc/performance.md. */
+size_t flow_table_heap(const struct flow_table *t, size_t *ndpi_bytes, uint32_t *ndpi_flows);
+size_t host_table_heap(const struct host_table *t);
+size_t mac_table_heap(const struct mac_table *t);
+/* Logs (info) the tables' heap bytes per flow, host and MAC. */
+void iface_log_table_memory(const struct iface *ifc);
 
 #endif

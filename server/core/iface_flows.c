@@ -242,3 +242,20 @@ void account_networks(struct iface *ifc, const struct host *src, const struct ho
         ifc->nets[dn].pkts_ingress += (uint64_t)pkts;
     }
 }
+
+void iface_log_table_memory(const struct iface *ifc)
+{
+    if (log_get_level() < LOG_INFO) /* a walk over every entry: only when it is shown */
+        return;
+    size_t ndpi_bytes;
+    uint32_t ndpi_flows;
+    size_t fb = flow_table_heap(&ifc->flows, &ndpi_bytes, &ndpi_flows);
+    size_t hb = host_table_heap(&ifc->hosts), mb = mac_table_heap(&ifc->macs);
+    uint32_t nf = ifc->flows.count, nh = ifc->hosts.count, nm = ifc->macs.count;
+    size_t buckets = dpi_heap_bytes(ifc->flows.buckets) + dpi_heap_bytes(ifc->hosts.buckets) +
+                     dpi_heap_bytes(ifc->macs.buckets);
+    log_info("%s: table memory: %u flows %zu B (%.0f B/flow; nDPI state still held by %u flows: "
+             "%zu B more), %u hosts %zu B (%.0f B/host), %u MACs %zu B, bucket arrays %zu B",
+             ifc->name, nf, fb, nf ? (double)fb / nf : 0.0, ndpi_flows, ndpi_bytes, nh, hb,
+             nh ? (double)hb / nh : 0.0, nm, mb, buckets);
+}

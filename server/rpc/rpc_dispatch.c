@@ -185,6 +185,7 @@ static enum rpc_error wire_error_kind(const struct wire_limits *lim, uint32_t el
 static void encode_reply(lua_State *L, struct run *r)
 {
     struct wire_limits lim = WIRE_DEFAULT_LIMITS;
+    lim.emit_records = r->call->accept_records; /* lists of records, keys once (value.proto) */
     uint32_t elements = 0;
     int n = lua_gettop(L);
     Ntop__V1__Reply reply = NTOP__V1__REPLY__INIT;
