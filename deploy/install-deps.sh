@@ -7,9 +7,7 @@ packages=(
     libpcap-dev libndpi-dev liblua5.4-dev libuv1-dev
     libgrpc-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler
     libreadline-dev libhiredis-dev
-    libcrypt-dev libssl-dev
-    libreadline-dev libhiredis-dev libssl-dev openssl
-    libreadline-dev libhiredis-dev libsqlite3-dev
+    libcrypt-dev libssl-dev openssl libsqlite3-dev
     redis-server
     lua5.4 lua-dkjson
     libcmocka-dev

@@ -19,6 +19,8 @@
     X(api_ntop_cache_server)                                                                       \
     X(api_ntop_luacache)                                                                           \
     X(api_ntop_prefs)                                                                              \
+    X(api_ntop_checks)                                                                             \
+    X(api_ntop_alerts)                                                                             \
     X(api_interface_ifaces)                                                                        \
     X(api_interface_stats)                                                                         \
     X(api_interface_hosts)                                                                         \
@@ -26,20 +28,17 @@
     X(api_interface_macs)                                                                          \
     X(api_interface_ndpi)                                                                          \
     X(api_interface_networks)                                                                      \
+    X(api_interface_alerts)                                                                        \
     X(api_flow_flows)                                                                              \
     X(api_flow_ndpi)                                                                               \
+    X(api_flow_alerts)                                                                             \
     X(api_host_hosts)                                                                              \
     X(api_host_ndpi)                                                                               \
     X(api_host_checks)                                                                             \
+    X(api_host_alerts)                                                                             \
+    X(api_host_contacts)                                                                           \
     X(api_network_networks)                                                                        \
-    X(api_ntop_checks)
-    /* alerts */                                                                                   \
-    X(api_ntop_alerts)                                                                             \
-    X(api_interface_alerts)                                                                        \
-    X(api_network_alerts)                                                                          \
-    X(api_flow_alerts)                                                                             \
-    X(api_host_alerts)
-    X(api_host_contacts)
+    X(api_network_alerts)
 
 #define DECLARE(t) extern const struct api_table t;
 TABLES(DECLARE)
