@@ -108,8 +108,7 @@ start_probe() {
     fail "probe did not start (3 tries)"
 }
 
-# A Redis of its own holding one administrator, with ntopng's keys: the token hash and the
-# user's group.
+# A Redis of its own holding one administrator, made by the probe's --create-admin.
 redis-server --port 0 --unixsocket "$tmp/redis.sock" --save '' --appendonly no \
     >"$tmp/redis.log" 2>&1 &
 redis_pid=$!
@@ -117,10 +116,9 @@ for _ in $(seq 1 100); do
     redis-cli -s "$tmp/redis.sock" ping 2>/dev/null | grep -q PONG && break
     sleep 0.1
 done
-token=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
-redis-cli -s "$tmp/redis.sock" HSET ntopng.api_tokens "$token" interop >/dev/null &&
-    redis-cli -s "$tmp/redis.sock" SET ntopng.user.interop.group administrator >/dev/null ||
-    fail "cannot write the test user into redis ($(cat "$tmp/redis.log"))"
+mkdir -p "$tmp/data"
+token=$("$NTOP_PROBE" -d "$tmp/data" -r "$tmp/redis.sock" --create-admin interop 2>"$tmp/admin.err") ||
+    fail "--create-admin failed: $(cat "$tmp/admin.err" "$tmp/redis.log")"
 
 start_probe
 

@@ -65,7 +65,7 @@ echo "== api.lua in the probe, a remote caller writing the Lua cache"
 start_redis || exit 1
 rpc="unix:$dir/rpc3.sock"
 NTOP_TEST_LUACACHE_PEER=from-remote timeout 60 "$NTOP_PROBE" "${opts[@]}" -d "$dir/data3" \
-    --rpc-listen "$rpc" --run-script api.lua >"$dir/probe3.out" 2>"$dir/probe3.err" &
+    --rpc-listen "$rpc" --rpc-no-auth --run-script api.lua >"$dir/probe3.out" 2>"$dir/probe3.err" &
 probe_pid=$!
 ready=
 for _ in $(seq 300); do
@@ -108,7 +108,7 @@ echo "== api.lua remotely (ntoplua-shell), the Lua cache seeded by the probe's s
 start_redis || exit 1
 rpc="unix:$dir/rpc4.sock"
 export NTOP_TEST_LUACACHE_SEED="from the run-script state"
-"$NTOP_PROBE" "${opts[@]}" -d "$dir/data4" --rpc-listen "$rpc" --run-script seed.lua \
+"$NTOP_PROBE" "${opts[@]}" -d "$dir/data4" --rpc-listen "$rpc" --rpc-no-auth --run-script seed.lua \
     >"$dir/probe4.out" 2>"$dir/probe4.err" &
 probe_pid=$!
 for _ in $(seq 300); do

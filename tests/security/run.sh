@@ -200,9 +200,9 @@ group_auth() {
     expect_status "admin, unknown method: UNIMPLEMENTED" 12 "unknown method" \
         --metadata "$(tok "$admin")" "$T" ntop.noSuchFunction
 
-    # A deleted user (its keys gone, a stale entry left in the token hash) is unknown.
+    # A user deleted through the API is unknown at once (the probe drops its cached identity).
     expect_status "dave before deletion: OK" 0 "results = 1" --metadata "$(tok "$dead")" "$T" ntop.md5 s:x
-    rcli DEL ntopng.user.dave.group ntopng.user.dave.api_token >/dev/null
+    expect_status "admin deletes dave" 0 "" --metadata "$(tok "$admin")" "$T" ntop.deleteUser s:dave
     expect_status "token of a deleted user: UNAUTHENTICATED" 16 "unknown API token" \
         --metadata "$(tok "$dead")" "$T" ntop.md5 s:x
 
@@ -237,10 +237,13 @@ EOF
         fail "connect_all with a token per probe" "$OUT"
     fi
 
-    # Redis down: the token cannot be checked -> UNAVAILABLE, and the probe goes on.
+    # Redis down: a token not seen yet cannot be checked -> UNAVAILABLE, and the probe goes
+    # on. (Tokens checked in the last 5 s are answered from the probe's identity cache.)
+    local fresh
+    fresh=$(add_user frank unprivileged)
     stop_redis
     expect_status "Redis down: UNAVAILABLE" 14 "Redis is unavailable" \
-        --metadata "$(tok "$admin")" "$T" ntop.md5 s:abc
+        --metadata "$(tok "$fresh")" "$T" ntop.md5 s:abc
     alive "Redis down"
     stop_probe
     finish
