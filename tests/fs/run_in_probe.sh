@@ -3,7 +3,8 @@
 # directory (-d) in a temporary directory, on a capture file with no packets (made here: a
 # 24-byte pcap header), so the test needs no shared capture. The data dir is given through
 # a symlink (the confinement must compare real paths), or with "relative" as a relative
-# path from the probe's working directory.
+# path from the probe's working directory, or with "remote SHELL" through ntoplua-shell
+# against the probe's RPC listener (unix socket, --rpc-no-auth): the same file, remotely.
 set -eu
 probe=$1
 script=$2
@@ -18,5 +19,20 @@ datadir="$tmp/data-link"
 if [ "${3:-}" = relative ]; then
     cd "$tmp"
     datadir=data
+fi
+if [ "${3:-}" = remote ]; then
+    "$probe" -q -i "$tmp/empty.pcap" -d "$datadir" --rpc-listen "unix:$tmp/rpc.sock" \
+        --rpc-no-auth 2>"$tmp/probe.err" &
+    pid=$!
+    i=0
+    while [ ! -S "$tmp/rpc.sock" ] && [ $i -lt 200 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    rc=0
+    "$4" --probe "unix:$tmp/rpc.sock" "$script" || rc=$?
+    kill -TERM "$pid"
+    wait "$pid" || { echo "FAIL: the probe did not stop cleanly"; cat "$tmp/probe.err"; exit 1; }
+    exit $rc
 fi
 "$probe" -i "$tmp/empty.pcap" -d "$datadir" --shutdown-when-done --run-script "$script"
