@@ -144,12 +144,18 @@ T.check_eq(ntop.isAllowedInterface(0), true, "isAllowedInterface in the probe")
 T.check_eq(ntop.isAllowedInterface(99), true, "isAllowedInterface unrestricted")
 T.check_eq(ntop.isAllowedNetwork("10.1.2.3"), true, "isAllowedNetwork in the probe")
 T.check_eq(ntop.isPcapDownloadAllowed(), true, "isPcapDownloadAllowed in the probe")
-T.check_eq(ntop.isLoginDisabled(), false, "isLoginDisabled without --rpc-no-auth")
+-- bindings.sh remote: through ntoplua-shell against a probe serving with --rpc-no-auth
+local remote = os.getenv("NTOP_USERS_REMOTE") == "1"
+T.check_eq(ntop.isLoginDisabled(), remote, "isLoginDisabled: true only with --rpc-no-auth")
 T.check_eq(ntop.getNologinUser(), "nologin", "getNologinUser")
 
 -- failed-login blacklist (ntopng.cache.failed_logins.<ip>, blocked from 5)
 local v, msg = ntop.isLoginBlacklisted()
-T.check(v == nil and type(msg) == "string", "isLoginBlacklisted without a client: nil, message")
+if remote then
+    T.check_eq(v, false, "isLoginBlacklisted for the calling client (it got in)")
+else
+    T.check(v == nil and type(msg) == "string", "isLoginBlacklisted without a client: nil, message")
+end
 T.check_eq(ntop.isLoginBlacklisted("192.0.2.1"), false, "not blacklisted")
 ntop.setCache("ntopng.cache.failed_logins.192.0.2.1", "4", 300)
 T.check_eq(ntop.isLoginBlacklisted("192.0.2.1"), false, "4 failures: not yet")
