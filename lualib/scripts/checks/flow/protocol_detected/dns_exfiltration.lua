@@ -21,8 +21,7 @@ local function entropy(s)
   return h
 end
 
-local dns = flow.dns()
-local q = dns and dns.last_query
+local q = flow.dns()["protos.dns.last_query"]
 if type(q) ~= "string" or q == "" then return end
 
 local labels, longest = {}, 0

@@ -1,6 +1,7 @@
--- Built-in check: unexpected DHCP, DNS and NTP servers. A flow answered by a server that is
--- not in the configured list of allowed servers raises ntopng's unexpected_dhcp_server
--- (32), unexpected_dns_server (33) or unexpected_ntp_server (35) flow alert.
+-- Built-in check: unexpected DHCP, DNS and NTP servers. On protocol detection (as ntopng's
+-- UnexpectedServer checks), a DHCP, DNS or NTP flow whose server is not in the configured
+-- list of allowed servers raises ntopng's unexpected_dhcp_server (32),
+-- unexpected_dns_server (33) or unexpected_ntp_server (35) flow alert (default score).
 -- Configuration: <data_dir>/checks/unexpected_servers.lua, a Lua table, e.g.
 --   return { dhcp = {"192.168.1.1"}, dns = {"192.168.1.1", "8.8.8.8"}, ntp = {} }
 -- A protocol absent from the file is not checked; without the file the check is silent.
@@ -33,8 +34,6 @@ if not config then return end
 -- "DNS", "DNS.Google": the master protocol is the first part of the name.
 local proto = PROTOS[(flow.l7_proto_name():match("^[^%.]+"))]
 if not proto or not config[proto] then return end
--- Only a server that answered is a server.
-if flow.srv2cli_bytes() == 0 then return end
 local srv = flow.srv()
 if not config[proto][srv] then
   flow.triggerAlertType(ALERTS[proto],
