@@ -190,6 +190,25 @@ blacklisted)
     expect "test_01.pcap without --blacklist: none" \
         "$(sql "SELECT count(*) FROM host_alerts WHERE alert_id = 24")" "0"
     ;;
+host_release)
+    # The engine calls alerts_host_checks_begin/end around each host's minute scripts: an
+    # alert host.triggerAlert no longer raises is released. dns_contacts.pcap spans three
+    # minute runs (13:49, 13:50 and the end of the file).
+    pcap="$e2e/dns_contacts.pcap"
+    for mode in first always; do
+        timeout 60 "$NTOP_PROBE" -q -i "$pcap" -d "$tmp/$mode" --shutdown-when-done \
+            --checks-dir "$NTOP_TEST_DIR/scripts/$mode" --run-script "$NTOP_TEST_DIR/engaged.lua" \
+            2>&1 >"$tmp/$mode.out"
+        db="$tmp/$mode/0/alerts/alerts.sqlite"
+        eval "${mode}_rows=\$(sql 'SELECT count(*) FROM host_alerts WHERE alert_id = 24')"
+        eval "${mode}_engaged=\$(grep '^engaged ' \"\$tmp/$mode.out\" | cut -d' ' -f2)"
+    done
+    [ "${first_rows:-0}" -gt 0 ] || { echo "FAIL: no host alert stored ($first_rows)"; fails=$((fails + 1)); }
+    expect "alerts triggered on the first run only: released by the later runs" "$first_engaged" "0"
+    expect "alerts triggered at every run: all still engaged after the capture" \
+        "$always_engaged" "$always_rows"
+    [ "${always_engaged:-0}" -gt 0 ] || { echo "FAIL: nothing engaged"; fails=$((fails + 1)); }
+    ;;
 totals)
     # The whole --checks set changes no capture total.
     pcap="$e2e/test_01.pcap"
