@@ -118,10 +118,15 @@ flow_risks)
         if [ "$name" != test_01 ] && [ ! -s "$tmp/exp" ]; then
             echo "FAIL: ndpiReader shows no mapped risk in $pcap"; fails=$((fails + 1))
         fi
-        probe "$pcap"
+        probe "$pcap" --checks-dir "$NTOP_TEST_DIR/scripts/score"
         ids=$(cut -f1 "$tmp/map" | lines | tr ' ' ',')
         got=$(sql "SELECT DISTINCT alert_id || '|' || srv_ip FROM flow_alerts WHERE alert_id IN ($ids)" | sort -u | lines)
         expect "$name.pcap: risk alerts = ndpiReader's risks" "$got" "$(lines <"$tmp/exp")"
+        # Flow alert scores go to the hosts: host.score() at the last host run (flows still
+        # in memory) adds up to the stored flow alerts' scores.
+        hosts=$(grep '^score ' "$tmp/out$run" | awk '{ s[$2] = $3 } END { t = 0; for (h in s) t += s[h]; print t }')
+        expect "$name.pcap: sum of host.score() = sum of flow alert scores" "$hosts" \
+            "$(sql 'SELECT coalesce(sum(score), 0) FROM flow_alerts')"
     done
     ;;
 tls_certs)
