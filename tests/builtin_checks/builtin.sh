@@ -214,6 +214,37 @@ host_release)
         "$always_engaged" "$always_rows"
     [ "${always_engaged:-0}" -gt 0 ] || { echo "FAIL: nothing engaged"; fails=$((fails + 1)); }
     ;;
+scan_release)
+    # The scan and flood host alerts are released at the first minute run where the
+    # condition no longer holds. The unanswered-contact counters are fed when flows end, so
+    # flows are purged when idle (--pcap-file-purge-flows): synscan.pcap followed, 130 s
+    # after its end, by test_01.pcap (editcap -t, mergecap into the test's temporary
+    # directory): the scan's flows end at test_01's first packet, the 15:11 run engages
+    # syn_scan, the end-of-file run, with nothing new unanswered, releases it.
+    for tool in editcap mergecap capinfos; do
+        command -v $tool >/dev/null || { echo "SKIP: $tool is not installed"; exit 77; }
+    done
+    scan="$e2e/synscan.pcap"
+    end=$(capinfos -T -r -e -S "$scan" | cut -f2 | cut -d. -f1)
+    start=$(capinfos -T -r -a -S "$e2e/test_01.pcap" | cut -f2 | cut -d. -f1)
+    editcap -t $((end + 130 - start)) "$e2e/test_01.pcap" "$tmp/later.pcap"
+    mergecap -F pcap -w "$tmp/merged.pcap" "$scan" "$tmp/later.pcap"
+    both=$(printf '172.16.0.8\n64.13.134.52\n' | sort | lines)
+    for mode in scan merged; do
+        pcap="$scan"
+        [ $mode = merged ] && pcap="$tmp/merged.pcap"
+        timeout 60 "$NTOP_PROBE" -q -i "$pcap" -d "$tmp/$mode" --shutdown-when-done --checks \
+            --pcap-file-purge-flows --run-script "$NTOP_TEST_DIR/engaged_ids.lua" 2>&1 >"$tmp/$mode.out"
+        db="$tmp/$mode/0/alerts/alerts.sqlite"
+        eval "${mode}_engaged=\$(grep '^engaged 5 ' \"\$tmp/$mode.out\" | cut -d' ' -f3 | sort | lines)"
+        eval "${mode}_stored=\$(host_alert_ips 5)"
+    done
+    expect "synscan.pcap alone: syn_scan still engaged at the end" "$scan_engaged" "$both"
+    expect "synscan.pcap then a quiet minute: syn_scan released" "$merged_engaged" ""
+    expect "synscan.pcap then a quiet minute: both syn_scan alerts stored" "$merged_stored" "$both"
+    expect "synscan.pcap then a quiet minute: flow_flood released too" "$(grep -c '^engaged 4 ' "$tmp/merged.out")" "0"
+    expect "synscan.pcap then a quiet minute: flow_flood stored" "$(host_alert_ips 4)" "$both"
+    ;;
 totals)
     # The whole --checks set changes no capture total.
     pcap="$e2e/test_01.pcap"
