@@ -5,6 +5,7 @@
  * interface, local-network and system scripts. */
 #include "check_engine_priv.h"
 
+#include "../alerts/alert_state.h"
 #include "../core/log.h"
 #include "../core/probe.h"
 
@@ -42,7 +43,13 @@ static void run_hosts(struct check_engine *e, enum check_period p, uint64_t now_
         if (host_skipped(h, now_s))
             continue;
         e->ctx.host = h;
+        /* host.triggerAlert engages minute alerts: those a minute run does not trigger
+         * again are released (ntopng's host checks). */
+        if (p == PERIOD_MINUTE)
+            alerts_host_checks_begin(e->ifc, h);
         check_run_kind(e, CK_HOST + p);
+        if (p == PERIOD_MINUTE)
+            alerts_host_checks_end(e->ifc, h);
         h->check_ran_once = true;
         check_ctx_reset(e);
     }

@@ -1,0 +1,3 @@
+-- Runs last among the built-in host checks (file-name order): starts the next minute of
+-- the unanswered-contact counters read by syn_scan.lua and syn_flood.lua.
+host.resetHostContacts()
