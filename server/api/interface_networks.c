@@ -29,6 +29,16 @@ void push_network_stats(lua_State *L, struct iface *ifc, int id)
     api_set_uint(L, "bytes.rcvd", n->bytes_ingress);
     api_set_uint(L, "packets.sent", n->pkts_egress + n->pkts_inner);
     api_set_uint(L, "packets.rcvd", n->pkts_ingress);
+    /* Traffic with each other local network, booked when flows end (ntopng Pro's
+     * network_matrix): every local network, by name. */
+    lua_newtable(L);
+    for (int j = 0; j < ifc->probe->local_nets.count; j++) {
+        lua_newtable(L);
+        api_set_uint(L, "bytes_sent", n->between[j].bytes_sent);
+        api_set_uint(L, "bytes_rcvd", n->between[j].bytes_rcvd);
+        lua_setfield(L, -2, ifc->probe->local_nets.nets[j].name);
+    }
+    lua_setfield(L, -2, "intranet_traffic");
 }
 
 static bool network_has_traffic(const struct net_counters *n)

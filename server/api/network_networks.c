@@ -4,6 +4,8 @@
 #include "../core/iface.h"
 #include "../core/probe.h"
 
+#include <string.h>
+
 /* select(id): the current local network for later network.* calls; nil or an unknown id
  * clears it, as ntopng's getNetworkStats(id) gives no network then. The selection travels
  * back to remote callers in the reply's context. */
@@ -32,9 +34,21 @@ static int network_get_network_stats(lua_State *L)
     return 1;
 }
 
+/* resetTrafficBetweenNets(): zeroes the current network's intranet_traffic matrix. */
+static int network_reset_traffic_between_nets(lua_State *L)
+{
+    struct iface *ifc = lua_ctx_iface(L);
+    int id = lua_ctx_of(L)->network_id;
+    if (id < 0 || id >= ifc->probe->local_nets.count)
+        return luaL_error(L, "no current network");
+    memset(ifc->nets[id].between, 0, sizeof(ifc->nets[id].between));
+    return 0;
+}
+
 static const struct api_binding network_networks_bindings[] = {
-    {"getNetworkStats", network_get_network_stats, API_READ, API_CTX_NETWORK},
-    {"select",          network_select,            API_READ, API_CTX_IFACE  },
+    {"getNetworkStats",         network_get_network_stats,          API_READ,  API_CTX_NETWORK},
+    {"resetTrafficBetweenNets", network_reset_traffic_between_nets, API_WRITE, API_CTX_NETWORK},
+    {"select",                  network_select,                     API_READ,  API_CTX_IFACE  },
 };
 
 const struct api_table api_network_networks =

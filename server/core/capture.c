@@ -304,6 +304,7 @@ static void read_batch(struct iface *ifc, struct capture *cap)
         n = pcap_dispatch(cap->pcap, CAPTURE_BATCH, on_packet, (u_char *)ifc);
     if (n == 0 && ifc->is_file) {
         iface_finish_all_detection(ifc);
+        iface_nets_end_of_input(ifc);
         host_contacts_end_of_input(ifc);
         checks_on_end_of_input(ifc);
     }

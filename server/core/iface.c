@@ -115,6 +115,7 @@ void iface_purge_idle(struct iface *ifc, bool force)
         if (!force && f->last_seen_us + idle_us > now)
             continue;
         finish_detection(ifc, f, f->last_seen_us);
+        iface_nets_flow_end(ifc, f);
         host_contacts_flow_end(ifc, f);
         checks_on_flow_end(ifc, f);
         if (f->cli_host)

@@ -63,10 +63,17 @@ struct l7_counters {
     uint32_t last_sec;
 };
 
+/* Bytes this network exchanged with another local network, booked when flows end
+ * (ntopng's network_matrix, getNetworkStats' "intranet_traffic"). */
+struct net_between {
+    uint64_t bytes_sent, bytes_rcvd;
+};
+
 struct net_counters {
     uint64_t bytes_ingress, bytes_egress, bytes_inner; /* traffic into, out of, within */
     uint64_t pkts_ingress, pkts_egress, pkts_inner;
     uint32_t num_hosts;
+    struct net_between between[NETLIST_MAX]; /* by the other network's id */
 };
 
 struct iface_counters {
@@ -111,7 +118,7 @@ struct iface {
     uint64_t first_packet_us, last_packet_us;
     uint64_t clock_us; /* the interface's clock: packet time, or wall time on a quiet device */
     uint64_t next_purge_us;
-    bool purge_enabled; /* live devices; capture files only with --pcap-file-purge-flows */
+    bool purge_enabled;  /* live devices; capture files only with --pcap-file-purge-flows */
     bool contacts_final; /* end of file: every flow's contacts booked (host_contacts.c) */
 
     /* Threading: see capture.c */
@@ -172,5 +179,12 @@ size_t host_table_heap(const struct host_table *t);
 size_t mac_table_heap(const struct mac_table *t);
 /* Logs (info) the tables' heap bytes per flow, host and MAC. */
 void iface_log_table_memory(const struct iface *ifc);
+
+/* Books a flow between two different local networks into both networks' matrix. Flow end
+ * (purge) and end of a capture file, like the host contact counters. Owner thread. */
+void iface_nets_flow_end(struct iface *ifc, const struct flow *f);
+/* The flows still in memory at the end of a capture file: call before
+ * host_contacts_end_of_input(), which marks the input as booked. */
+void iface_nets_end_of_input(struct iface *ifc);
 
 #endif

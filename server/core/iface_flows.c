@@ -259,3 +259,30 @@ void iface_log_table_memory(const struct iface *ifc)
              ifc->name, nf, fb, nf ? (double)fb / nf : 0.0, ndpi_flows, ndpi_bytes, nh, hb,
              nh ? (double)hb / nh : 0.0, nm, mb, buckets);
 }
+
+static void book_between_nets(struct iface *ifc, const struct flow *f)
+{
+    if (!f->cli_host || !f->srv_host)
+        return;
+    int cn = f->cli_host->network_id, sn = f->srv_host->network_id;
+    if (cn < 0 || sn < 0 || cn == sn)
+        return;
+    ifc->nets[cn].between[sn].bytes_sent += f->c2s.bytes;
+    ifc->nets[cn].between[sn].bytes_rcvd += f->s2c.bytes;
+    ifc->nets[sn].between[cn].bytes_sent += f->s2c.bytes;
+    ifc->nets[sn].between[cn].bytes_rcvd += f->c2s.bytes;
+}
+
+void iface_nets_flow_end(struct iface *ifc, const struct flow *f)
+{
+    if (!ifc->contacts_final) /* else booked at the end of the file already */
+        book_between_nets(ifc, f);
+}
+
+void iface_nets_end_of_input(struct iface *ifc)
+{
+    if (ifc->contacts_final)
+        return;
+    for (const struct flow *f = ifc->flows.head; f; f = f->list_next)
+        book_between_nets(ifc, f);
+}

@@ -25,3 +25,17 @@ foreach(name interface_hosts interface_flows)
                        TIMEOUT 120
                        LABELS "lua;api")
 endforeach()
+
+# The network matrix (intranet_traffic) and network.resetTrafficBetweenNets: two networks.
+if(EXISTS ${NTOP_HOSTS_FLOWS_PCAP})
+  add_test(NAME lua_api_network_matrix
+           COMMAND $<TARGET_FILE:ntop-probe> -i ${NTOP_HOSTS_FLOWS_PCAP}
+                   -m 192.168.1.0/25,192.168.1.128/25 --shutdown-when-done
+                   --run-script ${CMAKE_CURRENT_LIST_DIR}/test_network_matrix.lua)
+else()
+  add_test(NAME lua_api_network_matrix
+           COMMAND sh -c "echo 'SKIP: ../shared not found (${NTOP_HOSTS_FLOWS_PCAP})'; exit 77")
+endif()
+set_tests_properties(lua_api_network_matrix PROPERTIES
+                     ENVIRONMENT "LUA_PATH=${CMAKE_SOURCE_DIR}/tests/lua/?.lua\;\;"
+                     SKIP_RETURN_CODE 77 TIMEOUT 120 LABELS "lua;api")
