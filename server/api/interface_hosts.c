@@ -316,6 +316,68 @@ static int cmp_network(const void *pa, const void *pb)
     return cmp_num(pa, pb);
 }
 
+static void swap_entries(struct host_entry *a, struct host_entry *b)
+{
+    struct host_entry t = *a;
+    *a = *b;
+    *b = t;
+}
+
+/* Reorders v so that v[k] is the entry a full sort would put there, with every entry before
+ * it not greater and every entry after it not smaller (quickselect; the comparators are total
+ * orders, so the page equals the full sort's). Falls back to qsort on bad pivots. */
+static void select_nth(struct host_entry *v, uint32_t n, uint32_t k,
+                       int (*cmp)(const void *, const void *))
+{
+    uint32_t lo = 0, hi = n, budget = 64;
+    while (hi - lo > 16) {
+        if (budget-- == 0) {
+            qsort(v + lo, hi - lo, sizeof(*v), cmp);
+            return;
+        }
+        uint32_t mid = lo + (hi - lo) / 2, last = hi - 1;
+        /* median of three into v[last] as the pivot */
+        if (cmp(&v[mid], &v[lo]) < 0)
+            swap_entries(&v[mid], &v[lo]);
+        if (cmp(&v[last], &v[lo]) < 0)
+            swap_entries(&v[last], &v[lo]);
+        if (cmp(&v[mid], &v[last]) < 0)
+            swap_entries(&v[mid], &v[last]);
+        uint32_t store = lo;
+        for (uint32_t i = lo; i < last; i++)
+            if (cmp(&v[i], &v[last]) < 0)
+                swap_entries(&v[i], &v[store++]);
+        swap_entries(&v[store], &v[last]);
+        if (k == store)
+            return;
+        if (k < store)
+            hi = store;
+        else
+            lo = store + 1;
+    }
+    qsort(v + lo, hi - lo, sizeof(*v), cmp);
+}
+
+/* Sorts only the entries the page needs: the first m of the ascending order, or the last m
+ * for a descending page (which walks v from the end). */
+static void sort_page(struct host_entry *v, uint32_t n, uint32_t m, bool a2z,
+                      int (*cmp)(const void *, const void *))
+{
+    if (m == 0)
+        return;
+    if (m >= n / 2) {
+        qsort(v, n, sizeof(*v), cmp);
+        return;
+    }
+    if (a2z) {
+        select_nth(v, n, m - 1, cmp);
+        qsort(v, m - 1, sizeof(*v), cmp);
+    } else {
+        select_nth(v, n, n - m, cmp);
+        qsort(v + n - m + 1, m - 1, sizeof(*v), cmp);
+    }
+}
+
 static void push_host_list(lua_State *L, struct iface *ifc, const struct host_query *q)
 {
     /* A restricted caller sees, and counts, only the hosts in its networks. */
@@ -338,7 +400,8 @@ static void push_host_list(lua_State *L, struct iface *ifc, const struct host_qu
         cmp = cmp_name;
     else if (q->sorter == SORT_LOCAL_NETWORK)
         cmp = cmp_network;
-    qsort(v, n, sizeof(*v), cmp);
+    uint64_t want = (uint64_t)q->to_skip + q->max_hits;
+    sort_page(v, n, q->to_skip >= n ? 0 : (uint32_t)(want < n ? want : n), q->a2z, cmp);
 
     lua_createtable(L, 0, 3);
     api_set_uint(L, "numHosts", n);

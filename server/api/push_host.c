@@ -36,9 +36,14 @@ static void ip_hex(const struct ipaddr *ip, char *buf, size_t len)
 {
     const uint8_t *b = ip->ver == 4 ? ip->b + 12 : ip->b;
     int n = ip->ver == 4 ? 4 : 16;
+    static const char hex[] = "0123456789ABCDEF";
     size_t pos = 0;
-    for (int i = 0; i < n && pos + 3 <= len; i++)
-        pos += (size_t)snprintf(buf + pos, len - pos, "%02X", b[i]);
+    for (int i = 0; i < n && pos + 3 <= len; i++) {
+        buf[pos++] = hex[b[i] >> 4];
+        buf[pos++] = hex[b[i] & 15];
+    }
+    if (pos < len)
+        buf[pos] = '\0';
 }
 
 /* ndpi_data_ratio: (sent - rcvd) / (sent + rcvd) on 32-bit inputs, 0 without traffic. */
@@ -49,18 +54,20 @@ static double data_ratio(uint64_t sent, uint64_t rcvd)
 
 static void push_l4(lua_State *L, const struct host *h)
 {
-    static const char *const names[L4_SLOTS] = {"tcp", "udp", "icmp", "other_ip"};
-    char key[40];
+    /* constant keys: no formatting per host */
+#define L4_KEYS(p)                                                                                 \
+    {                                                                                              \
+        p ".packets.sent", p ".packets.rcvd", p ".bytes.sent", p ".bytes.rcvd"                     \
+    }
+    static const char *const keys[L4_SLOTS][4] = {L4_KEYS("tcp"), L4_KEYS("udp"), L4_KEYS("icmp"),
+                                                  L4_KEYS("other_ip")};
+#undef L4_KEYS
     for (int i = 0; i < L4_SLOTS; i++) {
         const struct traffic *t = &h->l4[i];
-        snprintf(key, sizeof(key), "%s.packets.sent", names[i]);
-        api_set_uint(L, key, t->pkts_sent);
-        snprintf(key, sizeof(key), "%s.packets.rcvd", names[i]);
-        api_set_uint(L, key, t->pkts_rcvd);
-        snprintf(key, sizeof(key), "%s.bytes.sent", names[i]);
-        api_set_uint(L, key, t->bytes_sent);
-        snprintf(key, sizeof(key), "%s.bytes.rcvd", names[i]);
-        api_set_uint(L, key, t->bytes_rcvd);
+        api_set_uint(L, keys[i][0], t->pkts_sent);
+        api_set_uint(L, keys[i][1], t->pkts_rcvd);
+        api_set_uint(L, keys[i][2], t->bytes_sent);
+        api_set_uint(L, keys[i][3], t->bytes_rcvd);
     }
 }
 
