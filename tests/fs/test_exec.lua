@@ -39,7 +39,7 @@ end
 local cmds = {
     "echo hello",
     "printf 'a\\000b\\n\\377'",           -- binary output, NUL included
-    "ls -la /",
+    "ls -la /bin/sh /usr/bin/env",       -- stable listing (/ changes as tests run)
     "echo out; echo err >&2",             -- stdout only
     "echo x; exit 3",                     -- exit status ignored (ntopng)
     "seq 1 20000",                        -- more than one pipe buffer
