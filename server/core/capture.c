@@ -106,8 +106,7 @@ static void file_reader_open(struct file_reader *fr, const char *path, pcap_t *p
         major = __builtin_bswap16(major);
         minor = __builtin_bswap16(minor);
     }
-    if (major != 2 || minor != 4 || lseek(fd, 24, SEEK_SET) != 24 ||
-        !(fr->buf = malloc(FILE_BUF)))
+    if (major != 2 || minor != 4 || lseek(fd, 24, SEEK_SET) != 24 || !(fr->buf = malloc(FILE_BUF)))
         goto no;
     posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     fr->snaplen = (uint32_t)pcap_snapshot(pc);

@@ -31,19 +31,19 @@ struct probe_options {
     int verbosity;
 
     /* Users and the remote API's security (issue 5). */
-    const char *create_admin;   /* --create-admin NAME: create/reset, print token, exit */
-    bool rpc_no_auth;           /* --rpc-no-auth: loopback/unix listeners only */
-    const char *rpc_tls_cert;   /* --rpc-tls-cert FILE (PEM) */
-    const char *rpc_tls_key;    /* --rpc-tls-key FILE (PEM) */
-    bool rpc_allow_exec;        /* --rpc-allow-exec: remote exec/outbound functions */
+    const char *create_admin; /* --create-admin NAME: create/reset, print token, exit */
+    bool rpc_no_auth;         /* --rpc-no-auth: loopback/unix listeners only */
+    const char *rpc_tls_cert; /* --rpc-tls-cert FILE (PEM) */
+    const char *rpc_tls_key;  /* --rpc-tls-key FILE (PEM) */
+    bool rpc_allow_exec;      /* --rpc-allow-exec: remote exec/outbound functions */
 
     /* Checks and alerts (issue 4). */
-    bool checks;                /* --checks: run the built-in checks */
-    const char *checks_dir;     /* --checks-dir DIR: user check scripts (implies the engine) */
-    uint32_t check_timeout_ms;  /* --check-timeout-ms N: budget of one script run */
-    uint32_t max_stored_alerts; /* --max-stored-alerts N: rows kept per interface */
+    bool checks;                    /* --checks: run the built-in checks */
+    const char *checks_dir;         /* --checks-dir DIR: user check scripts (implies the engine) */
+    uint32_t check_timeout_ms;      /* --check-timeout-ms N: budget of one script run */
+    uint32_t max_stored_alerts;     /* --max-stored-alerts N: rows kept per interface */
     uint32_t alerts_retention_days; /* --alerts-retention-days N */
-    const char *blacklist_file; /* --blacklist FILE: IPs/CIDRs, one per line */
+    const char *blacklist_file;     /* --blacklist FILE: IPs/CIDRs, one per line */
 };
 
 struct probe {

@@ -24,16 +24,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define USER_NAME_MAX 64
+#define USER_NAME_MAX   64
 #define USER_IFNAME_MAX 128
-#define USER_TOKEN_HEX 32 /* 128 random bits as lower-case hex, ntopng's token length */
+#define USER_TOKEN_HEX  32 /* 128 random bits as lower-case hex, ntopng's token length */
 
-#define USER_GROUP_ADMIN "administrator"
+#define USER_GROUP_ADMIN        "administrator"
 #define USER_GROUP_UNPRIVILEGED "unprivileged"
-#define USERS_ALL_NETS "0.0.0.0/0,::/0" /* ntopng's CONST_DEFAULT_ALL_NETS */
+#define USERS_ALL_NETS          "0.0.0.0/0,::/0" /* ntopng's CONST_DEFAULT_ALL_NETS */
 
 /* ntopng's login blacklist: this many failures within the TTL block the address. */
-#define USERS_MAX_FAILED_AUTH 5
+#define USERS_MAX_FAILED_AUTH   5
 #define USERS_FAILED_AUTH_TTL_S 300
 
 enum users_status {
