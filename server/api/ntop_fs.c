@@ -57,25 +57,35 @@ static bool fs_resolve(lua_State *L, int arg, enum api_path_mode mode, char *out
     return false;
 }
 
+/* The stat() of path argument 1, for the read-only queries below: 1 found, 0 missing, -1
+ * refused (nil, message pushed: the binding returns 2). */
+static int fs_stat_arg(lua_State *L, struct stat *st)
+{
+    char path[PATH_MAX];
+    if (!fs_resolve(L, 1, API_PATH_READ, path))
+        return -1;
+    return stat(path, st) == 0;
+}
+
 /* ntop.exists(path): whether path exists (symlinks followed). */
 static int ntop_exists(lua_State *L)
 {
-    char path[PATH_MAX];
     struct stat st;
-    if (!fs_resolve(L, 1, API_PATH_READ, path))
+    int found = fs_stat_arg(L, &st);
+    if (found < 0)
         return 2;
-    lua_pushboolean(L, stat(path, &st) == 0);
+    lua_pushboolean(L, found);
     return 1;
 }
 
 /* ntop.isdir(path): whether path is a directory. */
 static int ntop_isdir(lua_State *L)
 {
-    char path[PATH_MAX];
     struct stat st;
-    if (!fs_resolve(L, 1, API_PATH_READ, path))
+    int found = fs_stat_arg(L, &st);
+    if (found < 0)
         return 2;
-    lua_pushboolean(L, stat(path, &st) == 0 && S_ISDIR(st.st_mode));
+    lua_pushboolean(L, found && S_ISDIR(st.st_mode));
     return 1;
 }
 
@@ -83,22 +93,22 @@ static int ntop_isdir(lua_State *L)
  * counts by its st_size). */
 static int ntop_not_empty_file(lua_State *L)
 {
-    char path[PATH_MAX];
     struct stat st;
-    if (!fs_resolve(L, 1, API_PATH_READ, path))
+    int found = fs_stat_arg(L, &st);
+    if (found < 0)
         return 2;
-    lua_pushboolean(L, stat(path, &st) == 0 && st.st_size > 0);
+    lua_pushboolean(L, found && st.st_size > 0);
     return 1;
 }
 
 /* ntop.fileLastChange(path): the modification time in epoch seconds, -1 when missing. */
 static int ntop_file_last_change(lua_State *L)
 {
-    char path[PATH_MAX];
     struct stat st;
-    if (!fs_resolve(L, 1, API_PATH_READ, path))
+    int found = fs_stat_arg(L, &st);
+    if (found < 0)
         return 2;
-    lua_pushinteger(L, stat(path, &st) == 0 ? (lua_Integer)st.st_mtime : -1);
+    lua_pushinteger(L, found ? (lua_Integer)st.st_mtime : -1);
     return 1;
 }
 

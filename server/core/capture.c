@@ -3,7 +3,6 @@
 
 #include "../checks/check_engine.h"
 
-#include "host_contacts.h"
 #include "iface.h"
 #include "log.h"
 #include "probe.h"
@@ -302,9 +301,7 @@ static void read_batch(struct iface *ifc, struct capture *cap)
     if (n < 0)
         n = pcap_dispatch(cap->pcap, CAPTURE_BATCH, on_packet, (u_char *)ifc);
     if (n == 0 && ifc->is_file) {
-        iface_finish_all_detection(ifc);
-        iface_nets_end_of_input(ifc);
-        host_contacts_end_of_input(ifc);
+        iface_end_of_input(ifc);
         checks_on_end_of_input(ifc);
     }
     if (n == PCAP_ERROR) {

@@ -126,17 +126,14 @@ static void book_flow(const struct flow *f)
 
 void host_contacts_flow_end(struct iface *ifc, const struct flow *f)
 {
-    if (!ifc->contacts_final)
+    if (!ifc->eof_flows_booked)
         book_flow(f);
 }
 
 void host_contacts_end_of_input(struct iface *ifc)
 {
-    if (ifc->contacts_final)
-        return;
     for (const struct flow *f = ifc->flows.head; f; f = f->list_next)
         book_flow(f);
-    ifc->contacts_final = true;
 }
 
 void host_contacts_free(struct host *h)

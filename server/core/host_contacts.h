@@ -27,10 +27,11 @@ struct iface;
 #define HOST_CONTACTS_PAIR_LEN 18
 
 /* Books a flow that is being purged: call once per flow, before its hosts are released.
- * Nothing after host_contacts_end_of_input(), which booked it already. */
+ * Nothing after iface_end_of_input(), which booked it already. */
 void host_contacts_flow_end(struct iface *ifc, const struct flow *f);
 
-/* End of a capture file: books every flow still in the table. Once per interface. */
+/* End of a capture file: books every flow still in the table (iface_end_of_input calls it,
+ * once). */
 void host_contacts_end_of_input(struct iface *ifc);
 
 /* Frees h's contact state (host_free). */

@@ -152,3 +152,13 @@ void iface_finish_all_detection(struct iface *ifc)
     for (struct flow *f = ifc->flows.head; f; f = f->list_next)
         finish_detection(ifc, f, f->last_seen_us);
 }
+
+void iface_end_of_input(struct iface *ifc)
+{
+    iface_finish_all_detection(ifc);
+    if (ifc->eof_flows_booked)
+        return;
+    iface_nets_end_of_input(ifc);
+    host_contacts_end_of_input(ifc);
+    ifc->eof_flows_booked = true;
+}

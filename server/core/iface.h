@@ -118,8 +118,10 @@ struct iface {
     uint64_t first_packet_us, last_packet_us;
     uint64_t clock_us; /* the interface's clock: packet time, or wall time on a quiet device */
     uint64_t next_purge_us;
-    bool purge_enabled;  /* live devices; capture files only with --pcap-file-purge-flows */
-    bool contacts_final; /* end of file: every flow's contacts booked (host_contacts.c) */
+    bool purge_enabled; /* live devices; capture files only with --pcap-file-purge-flows */
+    /* End of a capture file: the flows still in memory were booked as ended (host contact
+     * counters, network matrix); a later purge must not book them again. */
+    bool eof_flows_booked;
 
     /* Threading: see capture.c */
     pthread_t thread;
@@ -145,6 +147,10 @@ void iface_purge_idle(struct iface *ifc, bool force);
 
 /* Ends detection of every flow still under way (end of a capture file). Owner thread. */
 void iface_finish_all_detection(struct iface *ifc);
+
+/* End of a capture file: finishes detection and books the flows still in memory as ended
+ * (network matrix, host contact counters), once. Owner thread. */
+void iface_end_of_input(struct iface *ifc);
 
 /* Finds a host by address and VLAN; NULL when absent. Owner thread. */
 struct host *iface_find_host(struct iface *ifc, const struct ipaddr *ip, uint16_t vlan);
@@ -183,8 +189,7 @@ void iface_log_table_memory(const struct iface *ifc);
 /* Books a flow between two different local networks into both networks' matrix. Flow end
  * (purge) and end of a capture file, like the host contact counters. Owner thread. */
 void iface_nets_flow_end(struct iface *ifc, const struct flow *f);
-/* The flows still in memory at the end of a capture file: call before
- * host_contacts_end_of_input(), which marks the input as booked. */
+/* The flows still in memory at the end of a capture file (iface_end_of_input). */
 void iface_nets_end_of_input(struct iface *ifc);
 
 #endif

@@ -275,14 +275,12 @@ static void book_between_nets(struct iface *ifc, const struct flow *f)
 
 void iface_nets_flow_end(struct iface *ifc, const struct flow *f)
 {
-    if (!ifc->contacts_final) /* else booked at the end of the file already */
+    if (!ifc->eof_flows_booked) /* else booked at the end of the file already */
         book_between_nets(ifc, f);
 }
 
 void iface_nets_end_of_input(struct iface *ifc)
 {
-    if (ifc->contacts_final)
-        return;
     for (const struct flow *f = ifc->flows.head; f; f = f->list_next)
         book_between_nets(ifc, f);
 }

@@ -81,8 +81,7 @@ static void replay(struct replay *r, const char *path, enum ending ending)
     pcap_close(pc);
     if (ending == END_OF_FILE) {
         assert_true(r->ifc->flows.count > 0);
-        iface_finish_all_detection(r->ifc);
-        host_contacts_end_of_input(r->ifc);
+        iface_end_of_input(r->ifc);
     }
     purge_flows_keep_hosts(r->ifc);
 }
