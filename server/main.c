@@ -73,6 +73,11 @@ static void usage(FILE *out)
         "      --rpc-allow-exec        let administrators call functions that run\n"
         "                              commands or open connections (refused remotely\n"
         "                              otherwise)\n"
+        "      --rpc-snapshot-ms N     remote host lists (interface.getHostsInfo and its\n"
+        "                              siblings) are served from a copy of the host table\n"
+        "                              at most N ms old while only traffic changed (default\n"
+        "                              250; 0: always the live state). Writes, purged hosts\n"
+        "                              and the end of a capture file show at once\n"
         "\n"
         "Checks and alerts (doc/checks.md, doc/alerts.md):\n"
         "      --checks                run the built-in checks on flows, hosts and networks\n"
@@ -125,6 +130,7 @@ enum {
     OPT_RPC_TLS_KEY,
     OPT_RPC_NO_AUTH,
     OPT_RPC_ALLOW_EXEC,
+    OPT_RPC_SNAPSHOT_MS,
     OPT_CREATE_ADMIN,
     OPT_CHECKS,
     OPT_CHECKS_DIR,
@@ -159,6 +165,7 @@ static const struct option long_options[] = {
     {"rpc-tls-key",           required_argument, NULL, OPT_RPC_TLS_KEY       },
     {"rpc-no-auth",           no_argument,       NULL, OPT_RPC_NO_AUTH       },
     {"rpc-allow-exec",        no_argument,       NULL, OPT_RPC_ALLOW_EXEC    },
+    {"rpc-snapshot-ms",       required_argument, NULL, OPT_RPC_SNAPSHOT_MS   },
     {"create-admin",          required_argument, NULL, OPT_CREATE_ADMIN      },
     {"checks",                no_argument,       NULL, OPT_CHECKS            },
     {"checks-dir",            required_argument, NULL, OPT_CHECKS_DIR        },
@@ -340,6 +347,7 @@ static int parse_options(struct probe *p, int argc, char **argv)
     o->host_idle_s = 300;
     o->ndpi_giveup_packets = 12;
     o->check_timeout_ms = 1000;
+    o->rpc_snapshot_ms = 250;
     o->max_stored_alerts = 100000;
     o->alerts_retention_days = 30;
     bool demo = false;
@@ -421,6 +429,10 @@ static int parse_options(struct probe *p, int argc, char **argv)
             break;
         case OPT_RPC_ALLOW_EXEC:
             o->rpc_allow_exec = true;
+            break;
+        case OPT_RPC_SNAPSHOT_MS:
+            if (parse_uint("--rpc-snapshot-ms", optarg, 0, 3600000, &o->rpc_snapshot_ms))
+                return -1;
             break;
         case OPT_CREATE_ADMIN:
             o->create_admin = optarg;

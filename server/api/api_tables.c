@@ -24,6 +24,7 @@
     X(api_interface_ifaces)                                                                        \
     X(api_interface_stats)                                                                         \
     X(api_interface_hosts)                                                                         \
+    X(api_interface_host_lists)                                                                    \
     X(api_interface_flows)                                                                         \
     X(api_interface_macs)                                                                          \
     X(api_interface_ndpi)                                                                          \

@@ -6,13 +6,19 @@
  * anomalies, DHCP) accept ntopng's "no filter" values and raise on anything else, so a
  * script never mistakes "not supported" for "no such host". */
 #include "api_util.h"
+#include "host_fields.h"
 #include "push_host.h"
 
+#include "../core/capture.h"
+#include "../core/host_snapshot.h"
 #include "../core/iface.h"
 #include "../core/probe.h"
 #include "../core/users.h"
 
-#include <ndpi/ndpi_api.h>
+#include "wire_columns.h"
+#include "wire_lua.h"
+#include "wire_packed.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -90,11 +96,12 @@ struct host_query {
     bool array_format;
 };
 
-/* One host and its sort key. */
+/* One host of the snapshot and its sort key. */
 struct host_entry {
-    const struct host *h;
+    const struct host_snap_rec *r;
     uint64_t num;
-    const void *aux; /* the host's local network for SORT_LOCAL_NETWORK */
+    const void *aux; /* the local network for SORT_LOCAL_NETWORK, the name for SORT_NAME */
+    uint32_t idx;    /* in the snapshot: creation order, as the host's id */
 };
 
 static void unsupported(lua_State *L, int arg, bool is_default, const char *what)
@@ -164,25 +171,18 @@ static void read_host_query(lua_State *L, struct host_query *q)
     q->array_format = api_opt_bool(L, 22, false);
 }
 
-static uint64_t l7_bytes(const struct host *h, int proto)
-{
-    for (uint16_t i = 0; i < h->l7_count; i++)
-        if (h->l7[i].proto == proto)
-            return h->l7[i].t.bytes_sent + h->l7[i].t.bytes_rcvd;
-    return 0;
-}
-
-/* host_search_walker's filters */
-static bool host_matches(const struct host *h, const struct host_query *q)
+/* host_search_walker's filters; the protocol filter is the snapshot's (hosts_snapshot). */
+static bool host_matches(const struct host_snap_rec *h, const struct host_query *q)
 {
     const struct traffic *t = &h->total;
+    const bool local = h->flags & HOST_SNAP_LOCAL;
     switch (q->location) {
     case LOCATION_LOCAL_ONLY:
-        if (!h->local || !h->unicast)
+        if (!local || !(h->flags & HOST_SNAP_UNICAST))
             return false;
         break;
     case LOCATION_REMOTE_ONLY:
-        if (h->local)
+        if (local)
             return false;
         break;
     case LOCATION_ALL:
@@ -190,11 +190,9 @@ static bool host_matches(const struct host *h, const struct host_query *q)
     }
     if (q->vlan >= 0 && h->vlan != q->vlan)
         return false;
-    if (q->proto != -1 && l7_bytes(h, q->proto) == 0)
-        return false;
     if (q->network != -2 && h->network_id != q->network)
         return false;
-    if (q->has_mac && (!h->has_mac || memcmp(h->mac, q->mac, 6) != 0))
+    if (q->has_mac && (!(h->flags & HOST_SNAP_HAS_MAC) || memcmp(h->mac, q->mac, 6) != 0))
         return false;
     if (q->has_cidr && !cidr_contains(&q->cidr, q->cidr_bits, &h->ip))
         return false;
@@ -208,21 +206,24 @@ static bool host_matches(const struct host *h, const struct host_query *q)
     return true;
 }
 
-static uint64_t mac_int(const struct host *h)
+static uint64_t mac_int(const struct host_snap_rec *h)
 {
     uint64_t v = 0;
-    if (h->has_mac)
+    if (h->flags & HOST_SNAP_HAS_MAC)
         for (int i = 0; i < 6; i++)
             v = (v << 8) | h->mac[i];
     return v;
 }
 
-static void set_sort_key(struct host_entry *e, enum host_sorter s, const struct probe *pr)
+static void set_sort_key(struct host_entry *e, enum host_sorter s, const struct probe *pr,
+                         const struct host_snapshot *snap)
 {
-    const struct host *h = e->h;
+    const struct host_snap_rec *h = e->r;
     switch (s) {
     case SORT_IP:
+        break;
     case SORT_NAME:
+        e->aux = host_snap_name(snap, h);
         break;
     case SORT_VLAN:
         e->num = h->vlan;
@@ -256,7 +257,7 @@ static void set_sort_key(struct host_entry *e, enum host_sorter s, const struct 
         e->num = h->total.bytes_rcvd;
         break;
     case SORT_TRAFFIC_UNKNOWN:
-        e->num = l7_bytes(h, NDPI_PROTOCOL_UNKNOWN);
+        e->num = h->unknown_bytes;
         break;
     case SORT_NUM_FLOWS_AS_CLIENT:
         e->num = h->active_flows_as_client;
@@ -270,7 +271,7 @@ static void set_sort_key(struct host_entry *e, enum host_sorter s, const struct 
 /* Ties fall back to creation order, so pages never overlap (ntopng's qsort is unstable). */
 static int cmp_id(const struct host_entry *a, const struct host_entry *b)
 {
-    return a->h->id < b->h->id ? -1 : (a->h->id > b->h->id ? 1 : 0);
+    return a->idx < b->idx ? -1 : (a->idx > b->idx ? 1 : 0);
 }
 
 static int cmp_num(const void *pa, const void *pb)
@@ -285,18 +286,18 @@ static int cmp_num(const void *pa, const void *pb)
 static int cmp_ip(const void *pa, const void *pb)
 {
     const struct host_entry *a = pa, *b = pb;
-    int c = ipaddr_cmp(&a->h->ip, &b->h->ip);
+    int c = ipaddr_cmp(&a->r->ip, &b->r->ip);
     if (c)
         return c;
-    if (a->h->vlan != b->h->vlan)
-        return a->h->vlan < b->h->vlan ? -1 : 1;
+    if (a->r->vlan != b->r->vlan)
+        return a->r->vlan < b->r->vlan ? -1 : 1;
     return cmp_id(a, b);
 }
 
 static int cmp_name(const void *pa, const void *pb)
 {
     const struct host_entry *a = pa, *b = pb;
-    int c = strcasecmp(a->h->name ? a->h->name : "", b->h->name ? b->h->name : "");
+    int c = strcasecmp(a->aux, b->aux);
     return c ? c : cmp_id(a, b);
 }
 
@@ -378,19 +379,74 @@ static void sort_page(struct host_entry *v, uint32_t n, uint32_t m, bool a2z,
     }
 }
 
-static void push_host_list(lua_State *L, struct iface *ifc, const struct host_query *q)
+/* The caller's reference to a snapshot, in a userdata: released even if a push raises. */
+#define SNAP_HOLDER "ntop.host_snapshot"
+
+static int snap_holder_gc(lua_State *L)
+{
+    struct host_snapshot **hd = luaL_checkudata(L, 1, SNAP_HOLDER);
+    host_snapshot_release(*hd);
+    *hd = NULL;
+    return 0;
+}
+
+struct snapshot_request {
+    uint32_t max_age_ms;
+    int proto; /* -1: every host */
+    struct host_snapshot *snap;
+};
+
+static void take_snapshot(struct iface *ifc, void *arg)
+{
+    struct snapshot_request *req = arg;
+    req->snap = req->proto == -1 ? host_snapshot_get(ifc, req->max_age_ms)
+                                 : host_snapshot_build_proto(ifc, req->proto);
+}
+
+/* The hosts to list, held by a userdata pushed on the stack. Remote callers take the cached
+ * snapshot (at most --rpc-snapshot-ms old while only traffic changes); callers in the probe
+ * see the exact live state. The owner thread is busy only while the snapshot is checked or
+ * built: filtering, sorting and writing the page run here. */
+static struct host_snapshot *hosts_snapshot(lua_State *L, struct iface *ifc,
+                                            const struct host_query *q)
+{
+    const struct lua_ctx *ctx = lua_ctx_of(L);
+    struct host_snapshot **hd = lua_newuserdatauv(L, sizeof(*hd), 0);
+    *hd = NULL;
+    if (luaL_newmetatable(L, SNAP_HOLDER)) {
+        lua_pushcfunction(L, snap_holder_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_setmetatable(L, -2);
+    struct snapshot_request req = {
+        .max_age_ms = ctx->remote ? ctx->probe->opt.rpc_snapshot_ms : 0,
+        .proto = q->proto,
+    };
+    iface_call(ifc, take_snapshot, &req);
+    if (!req.snap)
+        luaL_error(L, "not enough memory for the host list");
+    *hd = req.snap;
+    return req.snap;
+}
+
+/* Selects and orders the page of the matching hosts (an array in a userdata pushed on the
+ * stack): *matching gets their number, *page the page's length from index *first. */
+static const struct host_entry *select_page(lua_State *L, struct iface *ifc,
+                                            const struct host_snapshot *snap,
+                                            const struct host_query *q, uint32_t *matching,
+                                            uint32_t *first, uint32_t *page)
 {
     /* A restricted caller sees, and counts, only the hosts in its networks. */
     const struct user_identity *user = lua_ctx_of(L)->user;
-    uint32_t cap = ifc->hosts.count;
-    /* A userdata, so the array is freed even if a push below raises. */
+    uint32_t cap = snap->count;
     struct host_entry *v = lua_newuserdatauv(L, (cap ? cap : 1) * sizeof(*v), 0);
     uint32_t n = 0;
-    for (const struct host *h = ifc->hosts.head; h && n < cap; h = h->list_next) {
+    for (uint32_t i = 0; i < cap; i++) {
+        const struct host_snap_rec *h = &snap->recs[i];
         if (!host_matches(h, q) || (user && !user_may_see_ip(user, &h->ip)))
             continue;
-        v[n] = (struct host_entry){.h = h};
-        set_sort_key(&v[n], q->sorter, ifc->probe);
+        v[n] = (struct host_entry){.r = h, .idx = i};
+        set_sort_key(&v[n], q->sorter, ifc->probe, snap);
         n++;
     }
     int (*cmp)(const void *, const void *) = cmp_num;
@@ -402,23 +458,70 @@ static void push_host_list(lua_State *L, struct iface *ifc, const struct host_qu
         cmp = cmp_network;
     uint64_t want = (uint64_t)q->to_skip + q->max_hits;
     sort_page(v, n, q->to_skip >= n ? 0 : (uint32_t)(want < n ? want : n), q->a2z, cmp);
+    *matching = n;
+    *first = q->to_skip;
+    uint64_t avail = q->to_skip >= n ? 0 : n - q->to_skip;
+    *page = (uint32_t)(avail < q->max_hits ? avail : q->max_hits);
+    return v;
+}
 
-    lua_createtable(L, 0, 3);
-    api_set_uint(L, "numHosts", n);
-    api_set_int(L, "nextSlot", 0); /* the whole table is walked */
-    lua_newtable(L);
+static const struct host_snap_rec *page_host(const struct host_entry *v, uint32_t n,
+                                             const struct host_query *q, uint32_t k)
+{
+    return v[q->a2z ? k : n - 1 - k].r;
+}
+
+/* Whether the page stays under wire_from_lua's element limit (else the Lua path reports it). */
+static bool page_fits_limits(uint32_t page)
+{
+    const struct wire_limits lim = WIRE_DEFAULT_LIMITS;
+    return (uint64_t)page * (HF_COUNT + 2) + 16 < lim.max_elements;
+}
+
+/* The result table written directly as Value bytes: { numHosts, nextSlot, hosts = records
+ * keyed by "ip@vlan" }. 0, or -1 when out of memory. */
+static int pack_host_list(struct iface *ifc, const struct host_snapshot *snap,
+                          const struct host_entry *v, const struct host_query *q, uint32_t n,
+                          uint32_t first, uint32_t page, struct wire_buf *out)
+{
+    struct wire_records_build b;
+    if (wire_records_init(&b, host_field_names, HF_COUNT, page, true) != 0)
+        return -1;
+    struct host_records_writer rw;
+    host_records_writer_init(&rw, &b);
+    struct host_fields_env env = {.ifid = ifc->id, .nets = &ifc->probe->local_nets};
     char key[IPADDR_STRLEN + 8];
-    lua_Integer pos = 1;
-    for (uint32_t k = q->to_skip, num = 0; k < n && num < q->max_hits; k++, num++) {
-        const struct host *h = v[q->a2z ? k : n - 1 - k].h;
-        push_host(L, ifc, h, q->level);
-        if (q->array_format)
-            lua_rawseti(L, -2, pos++);
-        else
-            lua_setfield(L, -2, api_host_key(&h->ip, h->vlan, key, sizeof(key)));
+    for (uint32_t i = 0; i < page; i++) {
+        const struct host_snap_rec *h = page_host(v, n, q, first + i);
+        rw.row = i;
+        host_fields_write(&rw.w, h, host_snap_name(snap, h), q->level, &env);
+        wire_records_string(&b, HF_COUNT, i, key, host_fields_key(&h->ip, h->vlan, key));
     }
-    lua_setfield(L, -2, "hosts");
-    lua_remove(L, -2); /* the array */
+    struct wire_buf hosts = {0}, entries = {0}, entry = {0}, val = {0};
+    int rc = wire_records_pack_value(&b, &hosts);
+    wire_records_free(&b);
+    static const char *const names[] = {"numHosts", "nextSlot", "hosts"};
+    for (int i = 0; rc == 0 && i < 3; i++) {
+        entry.len = val.len = 0;
+        wire_put_value_string(&val, names[i], strlen(names[i]));
+        wire_put_message(&entry, 1, val.p, val.len); /* Entry.key */
+        val.len = 0;
+        if (i == 2)
+            wire_put_bytes(&val, hosts.p, hosts.len);
+        else
+            wire_put_value_int(&val, i == 0 ? n : 0);
+        wire_put_message(&entry, 2, val.p, val.len);       /* Entry.value */
+        wire_put_message(&entries, 2, entry.p, entry.len); /* Table.entries */
+        rc = entry.oom || val.oom ? -1 : 0;
+    }
+    if (rc == 0)
+        wire_put_message(out, 6, entries.p, entries.len); /* Value.table */
+    rc = rc == 0 && !out->oom && !entries.oom ? 0 : -1;
+    wire_buf_free(&hosts);
+    wire_buf_free(&entries);
+    wire_buf_free(&entry);
+    wire_buf_free(&val);
+    return rc;
 }
 
 static int hosts_info(lua_State *L, enum host_location location)
@@ -426,7 +529,41 @@ static int hosts_info(lua_State *L, enum host_location location)
     struct iface *ifc = lua_ctx_iface(L);
     struct host_query q = {.location = location};
     read_host_query(L, &q);
-    push_host_list(L, ifc, &q);
+    const struct host_snapshot *snap = hosts_snapshot(L, ifc, &q);
+    uint32_t n, first, page;
+    const struct host_entry *v = select_page(L, ifc, snap, &q, &n, &first, &page);
+
+    /* Straight into a Reply that takes records: no Lua tables at all. */
+    if (lua_ctx_of(L)->reply_records && !q.array_format && page >= 2 && page_fits_limits(page)) {
+        struct wire_buf out = {0};
+        if (pack_host_list(ifc, snap, v, &q, n, first, page, &out) != 0) {
+            wire_buf_free(&out);
+            return luaL_error(L, "not enough memory for the host list");
+        }
+        wire_push_packed(L, out.p, out.len);
+        return 1;
+    }
+
+    lua_createtable(L, 0, 3);
+    api_set_uint(L, "numHosts", n);
+    api_set_int(L, "nextSlot", 0); /* the whole table is walked */
+    lua_createtable(L, q.array_format ? (int)page : 0, q.array_format ? 0 : (int)page);
+    struct host_lua_writer lw;
+    host_lua_writer_init(&lw, L);
+    struct host_fields_env env = {.ifid = ifc->id, .nets = &ifc->probe->local_nets};
+    char key[IPADDR_STRLEN + 8];
+    for (uint32_t i = 0; i < page; i++) {
+        const struct host_snap_rec *h = page_host(v, n, &q, first + i);
+        lua_createtable(L, 0, 64);
+        host_fields_write(&lw.w, h, host_snap_name(snap, h), q.level, &env);
+        if (q.array_format) {
+            lua_rawseti(L, -2, (lua_Integer)i + 1);
+        } else {
+            host_fields_key(&h->ip, h->vlan, key);
+            lua_setfield(L, -2, key);
+        }
+    }
+    lua_setfield(L, -2, "hosts");
     return 1;
 }
 
@@ -466,12 +603,21 @@ static int interface_get_host_info(lua_State *L)
     return 1;
 }
 
+/* clang-format off */
 static const struct api_binding interface_hosts_bindings[] = {
-    {"getHostInfo",        interface_get_host_info,         API_READ, API_CTX_IFACE},
+    {"getHostInfo", interface_get_host_info, API_READ, API_CTX_IFACE},
+};
+
+/* The lists reach the owner thread only for a snapshot (hosts_snapshot). */
+static const struct api_binding interface_host_lists_bindings[] = {
     {"getHostsInfo",       interface_get_hosts_info,        API_READ, API_CTX_IFACE},
     {"getLocalHostsInfo",  interface_get_local_hosts_info,  API_READ, API_CTX_IFACE},
     {"getRemoteHostsInfo", interface_get_remote_hosts_info, API_READ, API_CTX_IFACE},
 };
+/* clang-format on */
 
 const struct api_table api_interface_hosts =
     API_TABLE("interface", "hosts", interface_hosts_bindings);
+
+const struct api_table api_interface_host_lists =
+    API_TABLE_HANDLES_OWNER("interface", "hosts", interface_host_lists_bindings);

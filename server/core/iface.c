@@ -6,6 +6,7 @@
 #include "../alerts/alert_state.h"
 #include "dpi.h"
 #include "host_contacts.h"
+#include "host_snapshot.h"
 #include "log.h"
 #include "probe.h"
 
@@ -76,6 +77,7 @@ void iface_free(struct iface *ifc)
         mac_table_destroy(&ifc->macs);
     dpi_destroy(ifc);
     pthread_mutex_destroy(&ifc->call_lock);
+    host_snapshot_release(ifc->host_snap);
     free(ifc->l7);
     free(ifc->categories);
     free(ifc->nets);

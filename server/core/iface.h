@@ -18,6 +18,7 @@ struct ndpi_detection_module_struct;
 struct iface_call;
 struct check_engine;
 struct alert_state;
+struct host_snapshot;
 
 /* Bytes ntopng adds per frame for interface totals: preamble, inter-frame gap and CRC. */
 #define WIRE_OVERHEAD_BYTES 24
@@ -122,6 +123,11 @@ struct iface {
     /* End of a capture file: the flows still in memory were booked as ended (host contact
      * counters, network matrix); a later purge must not book them again. */
     bool eof_flows_booked;
+
+    /* Host lists off the capture thread (host_snapshot.h): the newest snapshot, and a count
+     * of write-class bindings run here (the registry bumps it), so writes show at once. */
+    struct host_snapshot *host_snap;
+    uint64_t api_writes;
 
     /* Threading: see capture.c */
     pthread_t thread;

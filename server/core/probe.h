@@ -36,6 +36,7 @@ struct probe_options {
     const char *rpc_tls_cert; /* --rpc-tls-cert FILE (PEM) */
     const char *rpc_tls_key;  /* --rpc-tls-key FILE (PEM) */
     bool rpc_allow_exec;      /* --rpc-allow-exec: remote exec/outbound functions */
+    uint32_t rpc_snapshot_ms; /* --rpc-snapshot-ms N: age limit of remote host lists */
 
     /* Checks and alerts (issue 4). */
     bool checks;                    /* --checks: run the built-in checks */

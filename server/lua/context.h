@@ -23,6 +23,9 @@ struct lua_ctx {
     const char *host_key;
     int network_id; /* current local network, -1 when none */
     bool remote;    /* the call came over RPC */
+    /* RPC: the binding's results go straight into a Reply that accepts Table.records, so a
+     * binding may return them pre-encoded (proto/wire_packed.h). */
+    bool reply_records;
     /* The authenticated remote user; NULL in the probe and with --rpc-no-auth (no
      * restriction). Bindings that list or find hosts, flows or interfaces filter by it. */
     const struct user_identity *user;

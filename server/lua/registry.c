@@ -73,6 +73,7 @@ struct iface *lua_ctx_iface(lua_State *L)
 struct owner_call {
     lua_State *L;
     lua_CFunction fn;
+    bool writes; /* a write-class binding: counted on the interface */
     int status;
 };
 
@@ -80,6 +81,10 @@ static void run_on_owner(struct iface *ifc, void *arg)
 {
     struct owner_call *oc = arg;
     lua_State *L = oc->L;
+    /* Counted before the call: what it changes is newer than any snapshot built so far
+     * (host_snapshot.h), also when it fails half-way. */
+    if (oc->writes)
+        __atomic_add_fetch(&ifc->api_writes, 1, __ATOMIC_RELAXED);
     int nargs = lua_gettop(L);
     lua_pushcfunction(L, oc->fn);
     lua_insert(L, 1);
@@ -105,11 +110,16 @@ static void name_the_function(lua_State *L)
     lua_replace(L, -2);
 }
 
+static bool is_write(const struct api_binding *b)
+{
+    return b->privilege != API_READ;
+}
+
 static int iface_trampoline(lua_State *L)
 {
     const struct api_binding *b = lua_touserdata(L, lua_upvalueindex(1));
     struct iface *ifc = lua_ctx_iface(L);
-    struct owner_call oc = {.L = L, .fn = b->fn};
+    struct owner_call oc = {.L = L, .fn = b->fn, .writes = is_write(b)};
     iface_call(ifc, run_on_owner, &oc);
     if (oc.status != LUA_OK) {
         name_the_function(L);
@@ -147,7 +157,7 @@ static int keyed_host_trampoline(lua_State *L, const struct api_binding *b)
     struct lua_ctx *ctx = lua_ctx_of(L);
     struct iface *ifc = lua_ctx_iface(L);
     struct keyed_host_call kc = {
-        .oc = {.L = L, .fn = b->fn},
+        .oc = {.L = L, .fn = b->fn, .writes = is_write(b)},
           .key = ctx->host_key
     };
     iface_call(ifc, run_with_keyed_host, &kc);
@@ -159,6 +169,15 @@ static int keyed_host_trampoline(lua_State *L, const struct api_binding *b)
         return lua_error(L);
     }
     return lua_gettop(L);
+}
+
+/* A binding of a table with handles_owner: the interface must be selected, the binding
+ * runs here and reaches the owner thread itself. */
+static int selected_iface_trampoline(lua_State *L)
+{
+    const struct api_binding *b = lua_touserdata(L, lua_upvalueindex(1));
+    (void)lua_ctx_iface(L);
+    return b->fn(L);
 }
 
 static int context_trampoline(lua_State *L)
@@ -176,6 +195,10 @@ static int context_trampoline(lua_State *L)
     /* A network's counters belong to the interface's thread (remote callers too). */
     if (b->context == API_CTX_NETWORK)
         return iface_trampoline(L);
+    /* A check's current flow or host: already on the owner thread. */
+    struct iface *ifc = is_write(b) ? probe_iface(ctx->probe, ctx->ifid) : NULL;
+    if (ifc)
+        __atomic_add_fetch(&ifc->api_writes, 1, __ATOMIC_RELAXED);
     return b->fn(L);
 }
 
@@ -194,8 +217,10 @@ void api_open_all(lua_State *L)
                 } else {
                     lua_pushlightuserdata(L, (void *)b);
                     lua_pushfstring(L, "%s.%s", namespaces[n], b->name);
-                    lua_pushcclosure(
-                        L, b->context == API_CTX_IFACE ? iface_trampoline : context_trampoline, 2);
+                    lua_CFunction tramp = context_trampoline;
+                    if (b->context == API_CTX_IFACE)
+                        tramp = (*t)->handles_owner ? selected_iface_trampoline : iface_trampoline;
+                    lua_pushcclosure(L, tramp, 2);
                 }
                 lua_setfield(L, -2, b->name);
             }

@@ -9,6 +9,7 @@
 #define NTOP_REGISTRY_H
 
 #include <lua.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 enum api_privilege {
@@ -40,12 +41,23 @@ struct api_table {
     const char *category; /* topic, as in shared/api/functions.tsv */
     const struct api_binding *bindings;
     size_t count;
+    /* Its API_CTX_IFACE bindings reach the interface's owner thread themselves (iface_call,
+     * e.g. for a host snapshot) and do the rest on the caller's thread: the trampoline only
+     * checks that an interface is selected (privileges are checked as for any binding). */
+    bool handles_owner;
 };
 
 #define API_TABLE(ns_, category_, array_)                                                          \
     {                                                                                              \
         .ns = (ns_), .category = (category_), .bindings = (array_),                                \
         .count = sizeof(array_) / sizeof((array_)[0]),                                             \
+    }
+
+/* API_TABLE for bindings that handle their owner-thread access themselves. */
+#define API_TABLE_HANDLES_OWNER(ns_, category_, array_)                                            \
+    {                                                                                              \
+        .ns = (ns_), .category = (category_), .bindings = (array_),                                \
+        .count = sizeof(array_) / sizeof((array_)[0]), .handles_owner = true,                      \
     }
 
 /* All tables, NULL-terminated (api_tables.c). */

@@ -12,7 +12,9 @@
 #include "../lua/engine.h"
 #include "../lua/registry.h"
 #include "rpc_auth.h"
+#include "wire_columns.h"
 #include "wire_lua.h"
+#include "wire_packed.h"
 
 #include <lauxlib.h>
 #include <stdio.h>
@@ -180,6 +182,60 @@ static enum rpc_error wire_error_kind(const struct wire_limits *lim, uint32_t el
     return otherwise;
 }
 
+/* Packs the Reply by hand when some results came pre-encoded (wire_packed.h): field 1 once
+ * per result, then the context, as protobuf-c would order them. */
+static void pack_reply_spliced(lua_State *L, struct run *r, Ntop__V1__Value **results, int n,
+                               const Ntop__V1__Context *ctx)
+{
+    struct wire_buf out = {0};
+    size_t total = 0;
+    for (int i = 1; i <= n; i++) {
+        size_t len = 0;
+        if (!wire_to_packed(L, i, &len))
+            len = ntop__v1__value__get_packed_size(results[i - 1]);
+        total += 1 + wire_varint_size(len) + len;
+    }
+    size_t ctx_len = ntop__v1__context__get_packed_size(ctx);
+    total += 1 + wire_varint_size(ctx_len) + ctx_len;
+    if (total > RPC_MAX_REPLY) {
+        r->err = RPC_ERR_SIZE;
+        snprintf(r->msg, sizeof(r->msg), "%s.%s: reply of %zu bytes is over the %u-byte limit",
+                 r->ns, r->name, total, RPC_MAX_REPLY);
+        return;
+    }
+    uint8_t *tmp = malloc(ctx_len > 0 ? ctx_len : 1);
+    for (int i = 1; i <= n && tmp; i++) {
+        size_t len = 0;
+        const uint8_t *packed = wire_to_packed(L, i, &len);
+        if (packed) {
+            wire_put_message(&out, 1, packed, len);
+            continue;
+        }
+        len = ntop__v1__value__get_packed_size(results[i - 1]);
+        uint8_t *v = malloc(len ? len : 1);
+        if (!v) {
+            out.oom = true;
+            break;
+        }
+        ntop__v1__value__pack(results[i - 1], v);
+        wire_put_message(&out, 1, v, len);
+        free(v);
+    }
+    if (tmp) {
+        ntop__v1__context__pack(ctx, tmp);
+        wire_put_message(&out, 2, tmp, ctx_len);
+        free(tmp);
+    }
+    if (!tmp || out.oom) {
+        wire_buf_free(&out);
+        r->err = RPC_ERR_SIZE;
+        snprintf(r->msg, sizeof(r->msg), "out of memory packing a reply of %zu bytes", total);
+        return;
+    }
+    r->body = out.p;
+    r->body_len = out.len;
+}
+
 /* Builds and packs the Reply from the results on the stack (1..top) and the context after
  * the call. Strings are borrowed from the stack, which holds them until packing is done. */
 static void encode_reply(lua_State *L, struct run *r)
@@ -201,7 +257,13 @@ static void encode_reply(lua_State *L, struct run *r)
             return;
         }
     }
+    bool spliced = false;
     for (int i = 1; i <= n; i++) {
+        size_t packed_len;
+        if (wire_to_packed(L, i, &packed_len)) {
+            spliced = true; /* checked by its binding against the same limits */
+            continue;
+        }
         Ntop__V1__Value *v = wire_from_lua(L, i, &r->arena, &lim, &elements, err, sizeof(err));
         if (!v) {
             r->err = wire_error_kind(&lim, elements, err, RPC_ERR_REPLY);
@@ -223,6 +285,10 @@ static void encode_reply(lua_State *L, struct run *r)
     ctx.has_network = r->ctx->network_id >= 0;
     ctx.network = ctx.has_network ? r->ctx->network_id : 0;
     reply.context = &ctx;
+    if (spliced) {
+        pack_reply_spliced(L, r, reply.results, n, &ctx);
+        return;
+    }
 
     size_t size = ntop__v1__reply__get_packed_size(&reply);
     if (size > RPC_MAX_REPLY) {
@@ -356,6 +422,7 @@ void rpc_dispatch(struct rpc_worker *w, const char *method, const uint8_t *req, 
             w->ctx.host_key = call->context->host;
     }
     w->ctx.user = user;
+    w->ctx.reply_records = call->accept_records;
     r->hidden_ifid = w->ctx.ifid;
     /* A user bound to one interface: a context on another one is refused to functions that
      * need it; the others run with none selected (interface.select() works from there) and

@@ -1,0 +1,177 @@
+/* Host snapshots: see host_snapshot.h. */
+#include "host_snapshot.h"
+
+#include "iface.h"
+#include "log.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static double now_ms_f(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static struct host_snap_sig current_sig(const struct iface *ifc)
+{
+    return (struct host_snap_sig){
+        .packets = ifc->c.packets,
+        .host_ids = ifc->hosts.next_id,
+        .flow_ids = ifc->flows.next_id,
+        .hosts = ifc->hosts.count,
+        .flows = ifc->flows.count,
+        .writes = __atomic_load_n(&ifc->api_writes, __ATOMIC_RELAXED),
+        .eof_booked = ifc->eof_flows_booked,
+    };
+}
+
+static bool sig_equal(const struct host_snap_sig *a, const struct host_snap_sig *b)
+{
+    return a->packets == b->packets && a->host_ids == b->host_ids && a->flow_ids == b->flow_ids &&
+           a->hosts == b->hosts && a->flows == b->flows && a->writes == b->writes &&
+           a->eof_booked == b->eof_booked;
+}
+
+/* Changes a reader must see at once, whatever the snapshot's age. */
+static bool must_rebuild(const struct host_snap_sig *old, const struct host_snap_sig *now)
+{
+    uint64_t created = now->host_ids - old->host_ids;
+    bool hosts_removed = (uint64_t)old->hosts + created != now->hosts;
+    return hosts_removed || old->writes != now->writes || old->eof_booked != now->eof_booked;
+}
+
+static uint64_t unknown_bytes(const struct host *h)
+{
+    for (uint16_t i = 0; i < h->l7_count; i++)
+        if (h->l7[i].proto == 0) /* NDPI_PROTOCOL_UNKNOWN */
+            return h->l7[i].t.bytes_sent + h->l7[i].t.bytes_rcvd;
+    return 0;
+}
+
+static bool has_proto_traffic(const struct host *h, int proto)
+{
+    for (uint16_t i = 0; i < h->l7_count; i++)
+        if (h->l7[i].proto == proto)
+            return h->l7[i].t.bytes_sent + h->l7[i].t.bytes_rcvd > 0;
+    return false;
+}
+
+void host_snap_fill(struct host_snap_rec *r, const struct host *h)
+{
+    r->total = h->total;
+    memcpy(r->l4, h->l4, sizeof(r->l4));
+    r->first_seen_us = h->first_seen_us;
+    r->last_seen_us = h->last_seen_us;
+    r->flows_as_client = h->flows_as_client;
+    r->flows_as_server = h->flows_as_server;
+    r->unknown_bytes = unknown_bytes(h);
+    r->active_flows_as_client = h->active_flows_as_client;
+    r->active_flows_as_server = h->active_flows_as_server;
+    r->contacts_as_client = h->contacts_as_client;
+    r->contacts_as_server = h->contacts_as_server;
+    r->name_off = r->name_len = 0;
+    r->ip = h->ip;
+    r->flags =
+        (uint8_t)((h->has_mac ? HOST_SNAP_HAS_MAC : 0) | (h->local ? HOST_SNAP_LOCAL : 0) |
+                  (h->multicast ? HOST_SNAP_MULTICAST : 0) |
+                  (h->broadcast ? HOST_SNAP_BROADCAST : 0) | (h->unicast ? HOST_SNAP_UNICAST : 0) |
+                  (h->is_private ? HOST_SNAP_PRIVATE : 0) |
+                  (h->blacklisted ? HOST_SNAP_BLACKLISTED : 0));
+    r->vlan = h->vlan;
+    r->network_id = h->network_id;
+    memcpy(r->mac, h->mac, 6);
+}
+
+/* by_proto: only the hosts with traffic of nDPI protocol `proto`. */
+static struct host_snapshot *build(struct iface *ifc, bool by_proto, int proto)
+{
+    double t0 = now_ms_f();
+    struct host_snapshot *s = calloc(1, sizeof(*s));
+    if (!s)
+        return NULL;
+    uint32_t cap = ifc->hosts.count;
+    size_t names = 0;
+    for (const struct host *h = ifc->hosts.head; h; h = h->list_next)
+        if (h->name && (!by_proto || has_proto_traffic(h, proto)))
+            names += strlen(h->name) + 1;
+    s->recs = malloc((cap ? cap : 1) * sizeof(*s->recs));
+    s->names = malloc(names ? names : 1);
+    if (!s->recs || !s->names) {
+        free(s->recs);
+        free(s->names);
+        free(s);
+        return NULL;
+    }
+    size_t off = 0;
+    uint32_t n = 0;
+    for (const struct host *h = ifc->hosts.head; h && n < cap; h = h->list_next) {
+        if (by_proto && !has_proto_traffic(h, proto))
+            continue;
+        struct host_snap_rec *r = &s->recs[n++];
+        host_snap_fill(r, h);
+        size_t len = h->name ? strlen(h->name) : 0;
+        if (len && len < UINT32_MAX && off + len + 1 <= names) {
+            memcpy(s->names + off, h->name, len + 1);
+            r->name_off = (uint32_t)off;
+            r->name_len = (uint32_t)len;
+            off += len + 1;
+        }
+    }
+    s->count = n;
+    s->refs = 1;
+    s->sig = current_sig(ifc);
+    s->built_ms = now_ms();
+    s->build_ms = now_ms_f() - t0;
+    log_debug("%s: host snapshot of %u hosts, %zu bytes each, %zu name bytes, built in %.2f ms",
+              ifc->name, n, sizeof(*s->recs), names, s->build_ms);
+    return s;
+}
+
+static struct host_snapshot *hold(struct host_snapshot *s)
+{
+    __atomic_add_fetch(&s->refs, 1, __ATOMIC_RELAXED);
+    return s;
+}
+
+void host_snapshot_release(struct host_snapshot *s)
+{
+    if (!s || __atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL) != 0)
+        return;
+    free(s->recs);
+    free(s->names);
+    free(s);
+}
+
+struct host_snapshot *host_snapshot_get(struct iface *ifc, uint32_t max_age_ms)
+{
+    struct host_snapshot *cached = ifc->host_snap;
+    if (cached) {
+        struct host_snap_sig now = current_sig(ifc);
+        if (sig_equal(&cached->sig, &now))
+            return hold(cached);
+        if (max_age_ms && !must_rebuild(&cached->sig, &now) &&
+            now_ms() - cached->built_ms < max_age_ms)
+            return hold(cached);
+    }
+    struct host_snapshot *s = build(ifc, false, 0);
+    if (!s)
+        return NULL;
+    host_snapshot_release(cached);
+    ifc->host_snap = hold(s);
+    return s;
+}
+
+struct host_snapshot *host_snapshot_build_proto(struct iface *ifc, int proto)
+{
+    return build(ifc, true, proto);
+}
