@@ -202,13 +202,8 @@ static void put_column(struct wire_buf *out, uint32_t field, const struct wire_c
             wire_put_message(out, parts[i].field, parts[i].b->p, parts[i].b->len);
 }
 
-int wire_records_pack_value(struct wire_records_build *b, struct wire_buf *out)
+static size_t records_size(const struct wire_records_build *b)
 {
-    for (size_t j = 0; j <= b->ncols; j++) {
-        const struct wire_column_build *c = &b->cols[j];
-        if (c->integers.oom || c->numbers.oom || c->lengths.oom || c->data.oom)
-            return -1;
-    }
     size_t rec = 0;
     for (size_t j = 0; j < b->ncols; j++) {
         if (!b->cols[j].used)
@@ -220,9 +215,24 @@ int wire_records_pack_value(struct wire_records_build *b, struct wire_buf *out)
         rec += 1 + wire_varint_size(b->nrows);
     if (b->row_keys)
         rec += field_size(column_size(&b->cols[b->ncols], b->nrows));
+    return rec;
+}
+
+size_t wire_records_value_size(const struct wire_records_build *b)
+{
+    return field_size(field_size(records_size(b)));
+}
+
+int wire_records_pack_value(struct wire_records_build *b, struct wire_buf *out)
+{
+    for (size_t j = 0; j <= b->ncols; j++) {
+        const struct wire_column_build *c = &b->cols[j];
+        if (c->integers.oom || c->numbers.oom || c->lengths.oom || c->data.oom)
+            return -1;
+    }
+    size_t rec = records_size(b);
     size_t table = field_size(rec);
-    size_t value = field_size(table);
-    if (!reserve(out, value))
+    if (!reserve(out, field_size(table)))
         return -1;
 
     wire_put_tag(out, VALUE_TABLE, WT_LEN);

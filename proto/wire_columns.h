@@ -61,6 +61,9 @@ void wire_records_boolean(struct wire_records_build *b, size_t col, size_t row, 
 void wire_records_string(struct wire_records_build *b, size_t col, size_t row, const char *s,
                          size_t len);
 
+/* The size of what wire_records_pack_value appends. */
+size_t wire_records_value_size(const struct wire_records_build *b);
+
 /* Appends Value { table { records } } to out (columns without any cell are left out, with
  * their keys). 0, or -1 when out of memory. */
 int wire_records_pack_value(struct wire_records_build *b, struct wire_buf *out);

@@ -215,12 +215,26 @@ static uint64_t mac_int(const struct host_snap_rec *h)
     return v;
 }
 
+/* A 64-bit key in cmp_ip's order (equal keys may still differ there): IPv4 first, by address
+ * then VLAN (exact: an IPv4 address is 12 zero bytes and 4 bytes); IPv6 by its first 63
+ * bits. Most comparisons of a page sorted by address are then integer ones. */
+static uint64_t ip_sort_key(const struct host_snap_rec *h)
+{
+    if (h->ip.ver == 4)
+        return ((uint64_t)ipaddr_v4(&h->ip) << 16) | h->vlan;
+    uint64_t prefix = 0;
+    for (int i = 0; i < 8; i++)
+        prefix = (prefix << 8) | h->ip.b[i];
+    return (UINT64_C(1) << 63) | (prefix >> 1);
+}
+
 static void set_sort_key(struct host_entry *e, enum host_sorter s, const struct probe *pr,
                          const struct host_snapshot *snap)
 {
     const struct host_snap_rec *h = e->r;
     switch (s) {
     case SORT_IP:
+        e->num = ip_sort_key(h);
         break;
     case SORT_NAME:
         e->aux = host_snap_name(snap, h);
@@ -292,6 +306,14 @@ static int cmp_ip(const void *pa, const void *pb)
     if (a->r->vlan != b->r->vlan)
         return a->r->vlan < b->r->vlan ? -1 : 1;
     return cmp_id(a, b);
+}
+
+static int cmp_ip_key(const void *pa, const void *pb)
+{
+    const struct host_entry *a = pa, *b = pb;
+    if (a->num != b->num)
+        return a->num < b->num ? -1 : 1;
+    return cmp_ip(pa, pb);
 }
 
 static int cmp_name(const void *pa, const void *pb)
@@ -451,7 +473,7 @@ static const struct host_entry *select_page(lua_State *L, struct iface *ifc,
     }
     int (*cmp)(const void *, const void *) = cmp_num;
     if (q->sorter == SORT_IP)
-        cmp = cmp_ip;
+        cmp = cmp_ip_key;
     else if (q->sorter == SORT_NAME)
         cmp = cmp_name;
     else if (q->sorter == SORT_LOCAL_NETWORK)
@@ -497,28 +519,36 @@ static int pack_host_list(struct iface *ifc, const struct host_snapshot *snap,
         host_fields_write(&rw.w, h, host_snap_name(snap, h), q->level, &env);
         wire_records_string(&b, HF_COUNT, i, key, host_fields_key(&h->ip, h->vlan, key));
     }
-    struct wire_buf hosts = {0}, entries = {0}, entry = {0}, val = {0};
-    int rc = wire_records_pack_value(&b, &hosts);
-    wire_records_free(&b);
-    static const char *const names[] = {"numHosts", "nextSlot", "hosts"};
-    for (int i = 0; rc == 0 && i < 3; i++) {
+    /* Value { table { entries: numHosts, nextSlot (small, framed in `head`), then the hosts
+     * entry framed around the records written in place } } */
+    struct wire_buf head = {0}, entry = {0}, val = {0};
+    static const char *const names[] = {"numHosts", "nextSlot"};
+    for (int i = 0; i < 2; i++) {
         entry.len = val.len = 0;
         wire_put_value_string(&val, names[i], strlen(names[i]));
         wire_put_message(&entry, 1, val.p, val.len); /* Entry.key */
         val.len = 0;
-        if (i == 2)
-            wire_put_bytes(&val, hosts.p, hosts.len);
-        else
-            wire_put_value_int(&val, i == 0 ? n : 0);
-        wire_put_message(&entry, 2, val.p, val.len);       /* Entry.value */
-        wire_put_message(&entries, 2, entry.p, entry.len); /* Table.entries */
-        rc = entry.oom || val.oom ? -1 : 0;
+        wire_put_value_int(&val, i == 0 ? n : 0);
+        wire_put_message(&entry, 2, val.p, val.len);    /* Entry.value */
+        wire_put_message(&head, 2, entry.p, entry.len); /* Table.entries */
     }
-    if (rc == 0)
-        wire_put_message(out, 6, entries.p, entries.len); /* Value.table */
-    rc = rc == 0 && !out->oom && !entries.oom ? 0 : -1;
-    wire_buf_free(&hosts);
-    wire_buf_free(&entries);
+    val.len = 0;
+    wire_put_value_string(&val, "hosts", 5);
+    size_t records = wire_records_value_size(&b);
+    size_t key_field = 1 + wire_varint_size(val.len) + val.len;
+    size_t hosts_entry = key_field + 1 + wire_varint_size(records) + records;
+    size_t table = head.len + 1 + wire_varint_size(hosts_entry) + hosts_entry;
+    wire_put_tag(out, 6, 2); /* Value.table */
+    wire_put_varint(out, table);
+    wire_put_bytes(out, head.p, head.len);
+    wire_put_tag(out, 2, 2); /* Table.entries */
+    wire_put_varint(out, hosts_entry);
+    wire_put_message(out, 1, val.p, val.len); /* Entry.key */
+    wire_put_tag(out, 2, 2);                  /* Entry.value */
+    wire_put_varint(out, records);
+    int rc = head.oom || entry.oom || val.oom ? -1 : wire_records_pack_value(&b, out);
+    wire_records_free(&b);
+    wire_buf_free(&head);
     wire_buf_free(&entry);
     wire_buf_free(&val);
     return rc;
