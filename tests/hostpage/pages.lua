@@ -1,9 +1,13 @@
 -- Host pages, written canonically (sorted keys, integers and floats told apart) to the file
 -- named by $NTOP_PAGES_OUT. Run inside the probe (--run-script) and remotely
 -- (ntoplua-shell -p ...): the two files must be identical (tests/hostpage/run.sh).
--- $NTOP_PAGES_SET: "full" (every variation) or "quick" (a few pages, for repeated runs).
+-- $NTOP_PAGES_SET: "full" (every variation), "medium" (fewer columns and pages, for captures
+-- with many hosts) or "plain" (no filters: the pages a restricted user compares, tests/hostpage
+-- /run.sh); $NTOP_PAGES_CIDR: a network passed as the cidr filter to every plain page (what a
+-- user restricted to that network must see remotely without it).
 local out_path = assert(os.getenv("NTOP_PAGES_OUT"), "NTOP_PAGES_OUT is not set")
 local set = os.getenv("NTOP_PAGES_SET") or "full"
+local cidr = os.getenv("NTOP_PAGES_CIDR")
 
 local function scalar(v)
    local mt = math.type(v)
@@ -51,9 +55,9 @@ local columns = {"column_ip", "column_name", "column_traffic", "column_since", "
                  "column_mac", "column_local_network", "column_traffic_unknown", "column_vlan",
                  "column_traffic_sent", "column_bogus"}
 local pages = {{1000, 0}, {25, 40}, {3, 7}, {1, 0}, {10, 100000}}
-if set == "quick" then
-   columns = {"column_ip", "column_traffic"}
-   pages = {{200, 0}, {1, 3}}
+if set ~= "full" then
+   columns = {"column_ip", "column_traffic", "column_name", "column_since"}
+   pages = {{300, 0}, {25, 12000}, {3, 7}, {1, 2}}
 end
 
 for _, fname in ipairs({"getHostsInfo", "getLocalHostsInfo", "getRemoteHostsInfo"}) do
@@ -63,11 +67,13 @@ for _, fname in ipairs({"getHostsInfo", "getLocalHostsInfo", "getRemoteHostsInfo
          for _, p in ipairs(pages) do
             for _, details in ipairs({true, false}) do
                page(string.format("%s/%s/%s/%d/%d/%s", fname, col, a2z, p[1], p[2], details),
-                    f, details, col, p[1], p[2], a2z)
+                    f, details, col, p[1], p[2], a2z, nil, nil, nil, nil, nil, nil, nil, nil, nil,
+                    nil, nil, nil, nil, nil, cidr)
             end
          end
       end
    end
+   if set == "plain" then goto next_fn end
    -- filters: vlan, asn(nil), network, mac, pool, ipversion, proto, traffic_type, cidr,
    -- array_format
    local function filt(label, ...)
@@ -97,6 +103,7 @@ for _, fname in ipairs({"getHostsInfo", "getLocalHostsInfo", "getRemoteHostsInfo
    page(fname .. "/bad/skip", f, true, "column_ip", 10, -1)
    page(fname .. "/bad/mac", f, true, "column_ip", 10, 0, true, nil, nil, nil, nil, nil, "zz")
    page(fname .. "/bad/country", f, true, "column_ip", 10, 0, true, "IT")
+   ::next_fn::
 end
 
 local fh = assert(io.open(out_path, "w"))
