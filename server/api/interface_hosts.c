@@ -98,11 +98,19 @@ struct host_query {
 
 /* One host of the snapshot and its sort key. */
 struct host_entry {
-    const struct host_snap_rec *r;
     uint64_t num;
-    const void *aux; /* the local network for SORT_LOCAL_NETWORK, the name for SORT_NAME */
-    uint32_t idx;    /* in the snapshot: creation order, as the host's id */
+    uint32_t idx; /* in the snapshot: creation order, as the host's id */
 };
+
+/* What the comparators read besides the entries: set around each sort (qsort has no context
+ * argument), on the sorting thread only. Entries stay 16 bytes, which the sorts move a lot. */
+static __thread const struct host_snapshot *sort_snap;
+static __thread const struct probe *sort_probe;
+
+static const struct host_snap_rec *rec_of(const struct host_entry *e)
+{
+    return &sort_snap->recs[e->idx];
+}
 
 static void unsupported(lua_State *L, int arg, bool is_default, const char *what)
 {
@@ -228,16 +236,23 @@ static uint64_t ip_sort_key(const struct host_snap_rec *h)
     return (UINT64_C(1) << 63) | (prefix >> 1);
 }
 
+/* The local network of a host for SORT_LOCAL_NETWORK, NULL when none. */
+static const struct local_net *net_of(const struct host_snap_rec *h, const struct probe *pr)
+{
+    return h->network_id >= 0 && h->network_id < pr->local_nets.count
+               ? &pr->local_nets.nets[h->network_id]
+               : NULL;
+}
+
 static void set_sort_key(struct host_entry *e, enum host_sorter s, const struct probe *pr,
                          const struct host_snapshot *snap)
 {
-    const struct host_snap_rec *h = e->r;
+    const struct host_snap_rec *h = &snap->recs[e->idx];
     switch (s) {
     case SORT_IP:
         e->num = ip_sort_key(h);
         break;
     case SORT_NAME:
-        e->aux = host_snap_name(snap, h);
         break;
     case SORT_VLAN:
         e->num = h->vlan;
@@ -256,10 +271,8 @@ static void set_sort_key(struct host_entry *e, enum host_sorter s, const struct 
         e->num = (uint64_t)(int64_t)h->network_id;
         break;
     case SORT_LOCAL_NETWORK:
-        if (h->network_id >= 0 && h->network_id < pr->local_nets.count) {
-            e->aux = &pr->local_nets.nets[h->network_id];
-            e->num = (uint64_t)pr->local_nets.nets[h->network_id].bits;
-        }
+        if (net_of(h, pr))
+            e->num = (uint64_t)net_of(h, pr)->bits;
         break;
     case SORT_MAC:
         e->num = mac_int(h);
@@ -300,11 +313,12 @@ static int cmp_num(const void *pa, const void *pb)
 static int cmp_ip(const void *pa, const void *pb)
 {
     const struct host_entry *a = pa, *b = pb;
-    int c = ipaddr_cmp(&a->r->ip, &b->r->ip);
+    const struct host_snap_rec *ra = rec_of(a), *rb = rec_of(b);
+    int c = ipaddr_cmp(&ra->ip, &rb->ip);
     if (c)
         return c;
-    if (a->r->vlan != b->r->vlan)
-        return a->r->vlan < b->r->vlan ? -1 : 1;
+    if (ra->vlan != rb->vlan)
+        return ra->vlan < rb->vlan ? -1 : 1;
     return cmp_id(a, b);
 }
 
@@ -319,7 +333,7 @@ static int cmp_ip_key(const void *pa, const void *pb)
 static int cmp_name(const void *pa, const void *pb)
 {
     const struct host_entry *a = pa, *b = pb;
-    int c = strcasecmp(a->aux, b->aux);
+    int c = strcasecmp(host_snap_name(sort_snap, rec_of(a)), host_snap_name(sort_snap, rec_of(b)));
     return c ? c : cmp_id(a, b);
 }
 
@@ -327,7 +341,7 @@ static int cmp_name(const void *pa, const void *pb)
 static int cmp_network(const void *pa, const void *pb)
 {
     const struct host_entry *a = pa, *b = pb;
-    const struct local_net *na = a->aux, *nb = b->aux;
+    const struct local_net *na = net_of(rec_of(a), sort_probe), *nb = net_of(rec_of(b), sort_probe);
     if (!na || !nb) {
         if (na != nb)
             return na ? 1 : -1;
@@ -346,6 +360,71 @@ static void swap_entries(struct host_entry *a, struct host_entry *b)
     *b = t;
 }
 
+/* Comparators whose order is that of `num` first: sorted here with the key compared inline
+ * and the comparator called on equal keys only (much cheaper than qsort's call per compare
+ * and its copies). */
+static bool key_first(int (*cmp)(const void *, const void *))
+{
+    return cmp == cmp_num || cmp == cmp_ip_key;
+}
+
+static inline bool entry_before(const struct host_entry *a, const struct host_entry *b,
+                                int (*cmp)(const void *, const void *))
+{
+    if (a->num != b->num)
+        return a->num < b->num;
+    return cmp(a, b) < 0;
+}
+
+/* Quicksort (median of three, smaller side first), insertion sort under 16 entries, qsort when
+ * the pivots keep being bad. The order is total (ties by creation), so it equals qsort's. */
+static void key_sort(struct host_entry *v, uint32_t n, int (*cmp)(const void *, const void *),
+                     int budget)
+{
+    while (n > 16) {
+        if (budget-- == 0) {
+            qsort(v, n, sizeof(*v), cmp);
+            return;
+        }
+        uint32_t mid = n / 2, last = n - 1;
+        if (entry_before(&v[mid], &v[0], cmp))
+            swap_entries(&v[mid], &v[0]);
+        if (entry_before(&v[last], &v[0], cmp))
+            swap_entries(&v[last], &v[0]);
+        if (entry_before(&v[mid], &v[last], cmp))
+            swap_entries(&v[mid], &v[last]);
+        const struct host_entry pivot = v[last];
+        uint32_t store = 0;
+        for (uint32_t i = 0; i < last; i++)
+            if (entry_before(&v[i], &pivot, cmp))
+                swap_entries(&v[i], &v[store++]);
+        swap_entries(&v[store], &v[last]);
+        if (store < n - store - 1) {
+            key_sort(v, store, cmp, budget);
+            v += store + 1;
+            n -= store + 1;
+        } else {
+            key_sort(v + store + 1, n - store - 1, cmp, budget);
+            n = store;
+        }
+    }
+    for (uint32_t i = 1; i < n; i++) {
+        struct host_entry e = v[i];
+        uint32_t j = i;
+        for (; j > 0 && entry_before(&e, &v[j - 1], cmp); j--)
+            v[j] = v[j - 1];
+        v[j] = e;
+    }
+}
+
+static void sort_entries(struct host_entry *v, uint32_t n, int (*cmp)(const void *, const void *))
+{
+    if (key_first(cmp))
+        key_sort(v, n, cmp, 64);
+    else
+        qsort(v, n, sizeof(*v), cmp);
+}
+
 /* Reorders v so that v[k] is the entry a full sort would put there, with every entry before
  * it not greater and every entry after it not smaller (quickselect; the comparators are total
  * orders, so the page equals the full sort's). Falls back to qsort on bad pivots. */
@@ -355,7 +434,7 @@ static void select_nth(struct host_entry *v, uint32_t n, uint32_t k,
     uint32_t lo = 0, hi = n, budget = 64;
     while (hi - lo > 16) {
         if (budget-- == 0) {
-            qsort(v + lo, hi - lo, sizeof(*v), cmp);
+            sort_entries(v + lo, hi - lo, cmp);
             return;
         }
         uint32_t mid = lo + (hi - lo) / 2, last = hi - 1;
@@ -378,7 +457,7 @@ static void select_nth(struct host_entry *v, uint32_t n, uint32_t k,
         else
             lo = store + 1;
     }
-    qsort(v + lo, hi - lo, sizeof(*v), cmp);
+    sort_entries(v + lo, hi - lo, cmp);
 }
 
 /* Sorts only the entries the page needs: the first m of the ascending order, or the last m
@@ -389,15 +468,15 @@ static void sort_page(struct host_entry *v, uint32_t n, uint32_t m, bool a2z,
     if (m == 0)
         return;
     if (m >= n / 2) {
-        qsort(v, n, sizeof(*v), cmp);
+        sort_entries(v, n, cmp);
         return;
     }
     if (a2z) {
         select_nth(v, n, m - 1, cmp);
-        qsort(v, m - 1, sizeof(*v), cmp);
+        sort_entries(v, m - 1, cmp);
     } else {
         select_nth(v, n, n - m, cmp);
-        qsort(v + n - m + 1, m - 1, sizeof(*v), cmp);
+        sort_entries(v + n - m + 1, m - 1, cmp);
     }
 }
 
@@ -464,10 +543,13 @@ static const struct host_entry *select_page(lua_State *L, struct iface *ifc,
     struct host_entry *v = lua_newuserdatauv(L, (cap ? cap : 1) * sizeof(*v), 0);
     uint32_t n = 0;
     for (uint32_t i = 0; i < cap; i++) {
+        /* one record per iteration, each in its own cache lines: fetch ahead */
+        if (i + 8 < cap)
+            __builtin_prefetch(&snap->recs[i + 8]);
         const struct host_snap_rec *h = &snap->recs[i];
         if (!host_matches(h, q) || (user && !user_may_see_ip(user, &h->ip)))
             continue;
-        v[n] = (struct host_entry){.r = h, .idx = i};
+        v[n] = (struct host_entry){.idx = i};
         set_sort_key(&v[n], q->sorter, ifc->probe, snap);
         n++;
     }
@@ -479,7 +561,11 @@ static const struct host_entry *select_page(lua_State *L, struct iface *ifc,
     else if (q->sorter == SORT_LOCAL_NETWORK)
         cmp = cmp_network;
     uint64_t want = (uint64_t)q->to_skip + q->max_hits;
+    sort_snap = snap;
+    sort_probe = ifc->probe;
     sort_page(v, n, q->to_skip >= n ? 0 : (uint32_t)(want < n ? want : n), q->a2z, cmp);
+    sort_snap = NULL;
+    sort_probe = NULL;
     *matching = n;
     *first = q->to_skip;
     uint64_t avail = q->to_skip >= n ? 0 : n - q->to_skip;
@@ -487,10 +573,11 @@ static const struct host_entry *select_page(lua_State *L, struct iface *ifc,
     return v;
 }
 
-static const struct host_snap_rec *page_host(const struct host_entry *v, uint32_t n,
+static const struct host_snap_rec *page_host(const struct host_snapshot *snap,
+                                             const struct host_entry *v, uint32_t n,
                                              const struct host_query *q, uint32_t k)
 {
-    return v[q->a2z ? k : n - 1 - k].r;
+    return &snap->recs[v[q->a2z ? k : n - 1 - k].idx];
 }
 
 /* Whether the page stays under wire_from_lua's element limit (else the Lua path reports it). */
@@ -514,7 +601,7 @@ static int pack_host_list(struct iface *ifc, const struct host_snapshot *snap,
     struct host_fields_env env = {.ifid = ifc->id, .nets = &ifc->probe->local_nets};
     char key[IPADDR_STRLEN + 8];
     for (uint32_t i = 0; i < page; i++) {
-        const struct host_snap_rec *h = page_host(v, n, q, first + i);
+        const struct host_snap_rec *h = page_host(snap, v, n, q, first + i);
         rw.row = i;
         host_fields_write(&rw.w, h, host_snap_name(snap, h), q->level, &env);
         wire_records_string(&b, HF_COUNT, i, key, host_fields_key(&h->ip, h->vlan, key));
@@ -583,7 +670,7 @@ static int hosts_info(lua_State *L, enum host_location location)
     struct host_fields_env env = {.ifid = ifc->id, .nets = &ifc->probe->local_nets};
     char key[IPADDR_STRLEN + 8];
     for (uint32_t i = 0; i < page; i++) {
-        const struct host_snap_rec *h = page_host(v, n, &q, first + i);
+        const struct host_snap_rec *h = page_host(snap, v, n, &q, first + i);
         lua_createtable(L, 0, 64);
         host_fields_write(&lw.w, h, host_snap_name(snap, h), q.level, &env);
         if (q.array_format) {

@@ -92,11 +92,35 @@ void host_snap_fill(struct host_snap_rec *r, const struct host *h)
     memcpy(r->mac, h->mac, 6);
 }
 
-/* by_proto: only the hosts with traffic of nDPI protocol `proto`. */
-static struct host_snapshot *build(struct iface *ifc, bool by_proto, int proto)
+static void snapshot_free(struct host_snapshot *s)
+{
+    free(s->recs);
+    free(s->names);
+    free(s);
+}
+
+/* Grows *p to hold `need` bytes; false when out of memory (*p unchanged). */
+static bool ensure(void **p, size_t *cap, size_t need)
+{
+    if (*p && *cap >= need)
+        return true;
+    size_t n = need + need / 8 + 64; /* room for a few more hosts next time */
+    void *q = malloc(n);
+    if (!q)
+        return false;
+    free(*p);
+    *p = q;
+    *cap = n;
+    return true;
+}
+
+/* by_proto: only the hosts with traffic of nDPI protocol `proto`. `reuse`: a snapshot no
+ * reader holds any more, whose memory is filled again (no allocation, no page faults). */
+static struct host_snapshot *build(struct iface *ifc, bool by_proto, int proto,
+                                   struct host_snapshot *reuse)
 {
     double t0 = now_ms_f();
-    struct host_snapshot *s = calloc(1, sizeof(*s));
+    struct host_snapshot *s = reuse ? reuse : calloc(1, sizeof(*s));
     if (!s)
         return NULL;
     uint32_t cap = ifc->hosts.count;
@@ -104,12 +128,9 @@ static struct host_snapshot *build(struct iface *ifc, bool by_proto, int proto)
     for (const struct host *h = ifc->hosts.head; h; h = h->list_next)
         if (h->name && (!by_proto || has_proto_traffic(h, proto)))
             names += strlen(h->name) + 1;
-    s->recs = malloc((cap ? cap : 1) * sizeof(*s->recs));
-    s->names = malloc(names ? names : 1);
-    if (!s->recs || !s->names) {
-        free(s->recs);
-        free(s->names);
-        free(s);
+    if (!ensure((void **)&s->recs, &s->recs_cap, (cap ? cap : 1) * sizeof(*s->recs)) ||
+        !ensure((void **)&s->names, &s->names_cap, names ? names : 1)) {
+        snapshot_free(s);
         return NULL;
     }
     size_t off = 0;
@@ -147,9 +168,7 @@ void host_snapshot_release(struct host_snapshot *s)
 {
     if (!s || __atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL) != 0)
         return;
-    free(s->recs);
-    free(s->names);
-    free(s);
+    snapshot_free(s);
 }
 
 struct host_snapshot *host_snapshot_get(struct iface *ifc, uint32_t max_age_ms)
@@ -163,7 +182,17 @@ struct host_snapshot *host_snapshot_get(struct iface *ifc, uint32_t max_age_ms)
             now_ms() - cached->built_ms < max_age_ms)
             return hold(cached);
     }
-    struct host_snapshot *s = build(ifc, false, 0);
+    /* Only the owner thread takes references, so a cached snapshot with one reference (the
+     * cache's) has no reader and none can appear: its memory is reused. */
+    if (cached && __atomic_load_n(&cached->refs, __ATOMIC_ACQUIRE) == 1) {
+        ifc->host_snap = NULL;
+        struct host_snapshot *s = build(ifc, false, 0, cached); /* frees it on failure */
+        if (!s)
+            return NULL;
+        ifc->host_snap = hold(s);
+        return s;
+    }
+    struct host_snapshot *s = build(ifc, false, 0, NULL);
     if (!s)
         return NULL;
     host_snapshot_release(cached);
@@ -173,5 +202,5 @@ struct host_snapshot *host_snapshot_get(struct iface *ifc, uint32_t max_age_ms)
 
 struct host_snapshot *host_snapshot_build_proto(struct iface *ifc, int proto)
 {
-    return build(ifc, true, proto);
+    return build(ifc, true, proto, NULL);
 }

@@ -28,19 +28,21 @@ enum host_snap_flag {
 /* One host. Records are in creation order (the host table's list), so an index compares as
  * the host's id does. */
 struct host_snap_rec {
+    /* what the filters and most sort keys read first: one cache line */
+    struct ipaddr ip;
+    uint8_t flags; /* enum host_snap_flag */
+    uint16_t vlan;
+    int16_t network_id;
+    uint8_t mac[6];
     struct traffic total;
-    struct traffic l4[L4_SLOTS];
+    /* the rest of the output */
     uint64_t first_seen_us, last_seen_us;
     uint64_t flows_as_client, flows_as_server;
     uint64_t unknown_bytes; /* bytes of nDPI's Unknown protocol, sent + received */
     uint32_t active_flows_as_client, active_flows_as_server;
     uint32_t contacts_as_client, contacts_as_server;
     uint32_t name_off, name_len; /* in the snapshot's name blob; 0 bytes when no name */
-    struct ipaddr ip;
-    uint8_t flags; /* enum host_snap_flag */
-    uint16_t vlan;
-    int16_t network_id;
-    uint8_t mac[6];
+    struct traffic l4[L4_SLOTS];
 };
 
 /* Whatever may change what a host list shows; compared to tell a cached snapshot from the
@@ -58,8 +60,9 @@ struct host_snapshot {
     uint32_t count;
     struct host_snap_rec *recs;
     char *names;
-    uint64_t built_ms; /* monotonic clock */
-    double build_ms;   /* how long the build took */
+    size_t recs_cap, names_cap; /* bytes allocated */
+    uint64_t built_ms;          /* monotonic clock */
+    double build_ms;            /* how long the build took */
     struct host_snap_sig sig;
 };
 
