@@ -129,9 +129,18 @@ void wire_records_free(struct wire_records_build *b)
     b->cols = NULL;
 }
 
+/* A column's first cell of a kind sizes its buffer for every row (small values: a typical
+ * size per row), so filling it rarely reallocates and copies. */
+static void presize(struct wire_buf *buf, size_t nrows, size_t per_row)
+{
+    if (!buf->cap)
+        reserve(buf, nrows * per_row);
+}
+
 void wire_records_integer(struct wire_records_build *b, size_t col, size_t row, int64_t v)
 {
     struct wire_column_build *c = &b->cols[col];
+    presize(&c->integers, b->nrows, 3);
     c->types[row] = WIRE_CELL_INTEGER;
     c->used = true;
     wire_put_varint(&c->integers, zigzag(v));
@@ -142,6 +151,7 @@ void wire_records_number(struct wire_records_build *b, size_t col, size_t row, d
     struct wire_column_build *c = &b->cols[col];
     c->types[row] = WIRE_CELL_NUMBER;
     c->used = true;
+    presize(&c->numbers, b->nrows, 8);
     uint64_t bits;
     memcpy(&bits, &v, 8);
     uint8_t le[8];
@@ -162,6 +172,8 @@ void wire_records_string(struct wire_records_build *b, size_t col, size_t row, c
     struct wire_column_build *c = &b->cols[col];
     c->types[row] = WIRE_CELL_STRING;
     c->used = true;
+    presize(&c->lengths, b->nrows, 1);
+    presize(&c->data, b->nrows, len + 4);
     wire_put_varint(&c->lengths, len);
     wire_put_bytes(&c->data, s, len);
 }

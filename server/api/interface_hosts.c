@@ -601,6 +601,12 @@ static int pack_host_list(struct iface *ifc, const struct host_snapshot *snap,
     struct host_fields_env env = {.ifid = ifc->id, .nets = &ifc->probe->local_nets};
     char key[IPADDR_STRLEN + 8];
     for (uint32_t i = 0; i < page; i++) {
+        /* the page's records are scattered in the snapshot: fetch the next ones' lines */
+        if (i + 4 < page) {
+            const char *next = (const char *)page_host(snap, v, n, q, first + i + 4);
+            for (size_t off = 0; off < sizeof(struct host_snap_rec); off += 64)
+                __builtin_prefetch(next + off);
+        }
         const struct host_snap_rec *h = page_host(snap, v, n, q, first + i);
         rw.row = i;
         host_fields_write(&rw.w, h, host_snap_name(snap, h), q->level, &env);
