@@ -508,8 +508,8 @@ static void take_snapshot(struct iface *ifc, void *arg)
  * snapshot (at most --rpc-snapshot-ms old while only traffic changes); callers in the probe
  * see the exact live state. The owner thread is busy only while the snapshot is checked or
  * built: filtering, sorting and writing the page run here. */
-static struct host_snapshot *hosts_snapshot(lua_State *L, struct iface *ifc,
-                                            const struct host_query *q)
+static struct host_snapshot **hosts_snapshot(lua_State *L, struct iface *ifc,
+                                             const struct host_query *q)
 {
     const struct lua_ctx *ctx = lua_ctx_of(L);
     struct host_snapshot **hd = lua_newuserdatauv(L, sizeof(*hd), 0);
@@ -527,7 +527,15 @@ static struct host_snapshot *hosts_snapshot(lua_State *L, struct iface *ifc,
     if (!req.snap)
         luaL_error(L, "not enough memory for the host list");
     *hd = req.snap;
-    return req.snap;
+    return hd;
+}
+
+/* The page is written: the snapshot goes back now rather than at the next garbage
+ * collection, so the owner thread can refill its memory (host_snapshot_get). */
+static void hosts_snapshot_done(struct host_snapshot **hd)
+{
+    host_snapshot_release(*hd);
+    *hd = NULL;
 }
 
 /* Selects and orders the page of the matching hosts (an array in a userdata pushed on the
@@ -652,7 +660,8 @@ static int hosts_info(lua_State *L, enum host_location location)
     struct iface *ifc = lua_ctx_iface(L);
     struct host_query q = {.location = location};
     read_host_query(L, &q);
-    const struct host_snapshot *snap = hosts_snapshot(L, ifc, &q);
+    struct host_snapshot **hd = hosts_snapshot(L, ifc, &q);
+    const struct host_snapshot *snap = *hd;
     uint32_t n, first, page;
     const struct host_entry *v = select_page(L, ifc, snap, &q, &n, &first, &page);
 
@@ -663,6 +672,7 @@ static int hosts_info(lua_State *L, enum host_location location)
             wire_buf_free(&out);
             return luaL_error(L, "not enough memory for the host list");
         }
+        hosts_snapshot_done(hd);
         wire_push_packed(L, out.p, out.len);
         return 1;
     }
@@ -687,6 +697,7 @@ static int hosts_info(lua_State *L, enum host_location location)
         }
     }
     lua_setfield(L, -2, "hosts");
+    hosts_snapshot_done(hd);
     return 1;
 }
 

@@ -124,29 +124,34 @@ static struct host_snapshot *build(struct iface *ifc, bool by_proto, int proto,
     if (!s)
         return NULL;
     uint32_t cap = ifc->hosts.count;
-    size_t names = 0;
-    for (const struct host *h = ifc->hosts.head; h; h = h->list_next)
-        if (h->name && (!by_proto || has_proto_traffic(h, proto)))
-            names += strlen(h->name) + 1;
     if (!ensure((void **)&s->recs, &s->recs_cap, (cap ? cap : 1) * sizeof(*s->recs)) ||
-        !ensure((void **)&s->names, &s->names_cap, names ? names : 1)) {
-        snapshot_free(s);
-        return NULL;
-    }
+        !ensure((void **)&s->names, &s->names_cap, s->names_cap ? s->names_cap : 4096))
+        goto oom;
+    /* One walk of the list (pointer chasing: the cost of a build), names appended as found. */
     size_t off = 0;
     uint32_t n = 0;
     for (const struct host *h = ifc->hosts.head; h && n < cap; h = h->list_next) {
+        if (h->list_next)
+            __builtin_prefetch(h->list_next);
         if (by_proto && !has_proto_traffic(h, proto))
             continue;
         struct host_snap_rec *r = &s->recs[n++];
         host_snap_fill(r, h);
         size_t len = h->name ? strlen(h->name) : 0;
-        if (len && len < UINT32_MAX && off + len + 1 <= names) {
-            memcpy(s->names + off, h->name, len + 1);
-            r->name_off = (uint32_t)off;
-            r->name_len = (uint32_t)len;
-            off += len + 1;
+        if (!len || len >= UINT32_MAX)
+            continue;
+        if (off + len + 1 > s->names_cap) {
+            size_t want = 2 * (off + len + 1);
+            char *grown = realloc(s->names, want);
+            if (!grown)
+                goto oom;
+            s->names = grown;
+            s->names_cap = want;
         }
+        memcpy(s->names + off, h->name, len + 1);
+        r->name_off = (uint32_t)off;
+        r->name_len = (uint32_t)len;
+        off += len + 1;
     }
     s->count = n;
     s->refs = 1;
@@ -154,8 +159,11 @@ static struct host_snapshot *build(struct iface *ifc, bool by_proto, int proto,
     s->built_ms = now_ms();
     s->build_ms = now_ms_f() - t0;
     log_debug("%s: host snapshot of %u hosts, %zu bytes each, %zu name bytes, built in %.2f ms",
-              ifc->name, n, sizeof(*s->recs), names, s->build_ms);
+              ifc->name, n, sizeof(*s->recs), off, s->build_ms);
     return s;
+oom:
+    snapshot_free(s);
+    return NULL;
 }
 
 static struct host_snapshot *hold(struct host_snapshot *s)

@@ -222,5 +222,27 @@ if [ "$CAPTURE" = test_01 ]; then
     same "--rpc-snapshot-ms 3600000, polled during the replay: pages == in-probe" \
         "$TMP/inprobe_$SET.txt" "$TMP/remote_aged.txt"
     stop_probe
+
+    # Which calls make a new snapshot (the probe logs each build at debug level): after the
+    # file, the first page builds one, further pages and read-only calls reuse it, a remote
+    # write-class binding makes the next page build a new one.
+    start_probe "$TMP/end.lua" -v -v --rpc-snapshot-ms 3600000
+    builds() { grep -c "host snapshot of" "$TMP/probe.err"; }
+    shell() { NTOP_TOKEN=$ADMIN timeout -k 5 30 "$NTOP_SHELL" -p "$T" -e "$1" >/dev/null 2>&1; }
+    b0=$(builds)
+    shell 'interface.getHostsInfo(false, "column_ip", 5, 0); interface.getHostsInfo(true, "column_traffic", 5, 0)'
+    b1=$(builds)
+    shell 'interface.getStats(); interface.getHostsInfo(false, "column_ip", 5, 0)'
+    b2=$(builds)
+    shell 'interface.setCachedAlertValue("hostpage", "1", 1)'
+    shell 'interface.getHostsInfo(false, "column_ip", 5, 0); interface.getLocalHostsInfo()'
+    b3=$(builds)
+    if [ $((b1 - b0)) -eq 1 ] && [ "$b2" -eq "$b1" ] && [ $((b3 - b2)) -eq 1 ]; then
+        pass "snapshot builds: first page 1, reads 0, after a remote write 1"
+    else
+        fail "snapshot builds: first page 1, reads 0, after a remote write 1 (got $b0 $b1 $b2 $b3)" \
+            "$(grep 'host snapshot of' "$TMP/probe.err")"
+    fi
+    stop_probe
 fi
 finish
