@@ -70,7 +70,14 @@ struct flow {
     bool swap_requested; /* roles to change on the first packet of the other side */
     bool swapped;
     bool idle;
+    /* Fixed once l7_accounted: the protocol the flow is booked under and its client's and
+     * server's slots in host->l7 (FLOW_L7_SLOT_NONE: not found yet), so each later packet
+     * books without looking them up. Fits the struct's tail padding. */
+    uint16_t l7_proto;
+    uint16_t l7_slot[2];
 };
+
+#define FLOW_L7_SLOT_NONE 0xffffu
 
 static inline uint64_t flow_packets(const struct flow *f)
 {

@@ -129,11 +129,11 @@ struct mac *mac_table_get(struct mac_table *t, const uint8_t addr[6], bool creat
     /* Every frame looks up its two MACs, and runs of frames share them: the last two found
      * are checked first (MACs are never removed before the table is destroyed). */
     for (int i = 0; i < 2; i++)
-        if (t->recent[i] && memcmp(t->recent[i]->addr, addr, 6) == 0)
+        if (t->recent[i] && mac_addr_eq(t->recent[i]->addr, addr))
             return t->recent[i];
     uint32_t b = mac_hash(addr) & t->mask;
     for (struct mac *m = t->buckets[b]; m; m = m->hash_next)
-        if (memcmp(m->addr, addr, 6) == 0) {
+        if (mac_addr_eq(m->addr, addr)) {
             t->recent[t->recent_next ^= 1] = m;
             return m;
         }

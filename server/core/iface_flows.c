@@ -202,6 +202,9 @@ void flow_swap(struct iface *ifc, struct flow *f)
     struct host *h = f->cli_host;
     f->cli_host = f->srv_host;
     f->srv_host = h;
+    uint16_t slot = f->l7_slot[0]; /* the hosts' L7 slots follow them */
+    f->l7_slot[0] = f->l7_slot[1];
+    f->l7_slot[1] = slot;
     /* Active counts move with the roles; the lifetime totals count the flow again for the
      * new roles, as ntopng's swap does (each host ends with one more as client and server). */
     if (f->srv_host) {

@@ -79,23 +79,25 @@ void host_release(struct iface *ifc, struct host *h)
         h->refs--;
 }
 
-struct host_l7 *host_l7_slot(struct host *h, uint16_t proto)
+int host_l7_slot(struct host *h, uint16_t proto)
 {
     for (uint16_t i = 0; i < h->l7_count; i++)
         if (h->l7[i].proto == proto)
-            return &h->l7[i];
+            return i;
+    if (h->l7_count == FLOW_L7_SLOT_NONE)
+        return -1; /* an index must stay below the "none" mark flows keep */
     if (h->l7_count == h->l7_cap) {
         uint16_t cap = h->l7_cap ? (uint16_t)(h->l7_cap * 2) : 4;
         struct host_l7 *n = realloc(h->l7, cap * sizeof(*n));
         if (!n)
-            return NULL;
+            return -1;
         h->l7 = n;
         h->l7_cap = cap;
     }
-    struct host_l7 *s = &h->l7[h->l7_count++];
+    struct host_l7 *s = &h->l7[h->l7_count];
     memset(s, 0, sizeof(*s));
     s->proto = proto;
-    return s;
+    return h->l7_count++;
 }
 
 /* ---- contacts: distinct peers in a small open-addressing set of address hashes ---- */
