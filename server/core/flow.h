@@ -22,6 +22,21 @@ struct flow_key {
     uint32_t aux;
 };
 
+static inline bool flow_key_same(const struct flow_key *a, const struct flow_key *b)
+{
+    return a->cli_port == b->cli_port && a->srv_port == b->srv_port && a->vlan == b->vlan &&
+           a->proto == b->proto && a->aux == b->aux && ipaddr_eq(&a->cli, &b->cli) &&
+           ipaddr_eq(&a->srv, &b->srv);
+}
+
+/* The same flow seen from the other side. */
+static inline bool flow_key_reversed(const struct flow_key *a, const struct flow_key *b)
+{
+    return a->cli_port == b->srv_port && a->srv_port == b->cli_port && a->vlan == b->vlan &&
+           a->proto == b->proto && a->aux == b->aux && ipaddr_eq(&a->cli, &b->srv) &&
+           ipaddr_eq(&a->srv, &b->cli);
+}
+
 /* Counters of one direction. */
 struct flow_dir {
     uint64_t packets;

@@ -17,20 +17,6 @@ static inline uint32_t flow_key_hash(const struct flow_key *k)
     return (uint32_t)hash_mix64(h);
 }
 
-static inline bool key_same(const struct flow_key *a, const struct flow_key *b)
-{
-    return a->cli_port == b->cli_port && a->srv_port == b->srv_port && a->vlan == b->vlan &&
-           a->proto == b->proto && a->aux == b->aux && ipaddr_eq(&a->cli, &b->cli) &&
-           ipaddr_eq(&a->srv, &b->srv);
-}
-
-static inline bool key_reversed(const struct flow_key *a, const struct flow_key *b)
-{
-    return a->cli_port == b->srv_port && a->srv_port == b->cli_port && a->vlan == b->vlan &&
-           a->proto == b->proto && a->aux == b->aux && ipaddr_eq(&a->cli, &b->srv) &&
-           ipaddr_eq(&a->srv, &b->cli);
-}
-
 int flow_table_init(struct flow_table *t, uint32_t max_entries)
 {
     memset(t, 0, sizeof(*t));
@@ -47,16 +33,16 @@ struct flow *flow_table_lookup(struct flow_table *t, const struct flow_key *k, b
 {
     /* Packets come in runs of one flow: the last flow found is checked before hashing. */
     struct flow *f = t->last;
-    if (f && (key_same(&f->key, k) || key_reversed(&f->key, k))) {
-        *reversed = !key_same(&f->key, k);
+    if (f && (flow_key_same(&f->key, k) || flow_key_reversed(&f->key, k))) {
+        *reversed = !flow_key_same(&f->key, k);
         return f;
     }
     for (f = t->buckets[flow_key_hash(k) & t->mask]; f; f = f->hash_next) {
-        if (key_same(&f->key, k)) {
+        if (flow_key_same(&f->key, k)) {
             *reversed = false;
             return t->last = f;
         }
-        if (key_reversed(&f->key, k)) {
+        if (flow_key_reversed(&f->key, k)) {
             *reversed = true;
             return t->last = f;
         }

@@ -30,6 +30,24 @@ static inline void add_traffic(struct traffic *t, bool sent, uint64_t bytes)
     }
 }
 
+/* flow_table_lookup's first step without the call: packets come in runs of one flow. */
+static inline struct flow *flow_table_find(struct flow_table *t, const struct flow_key *k,
+                                           bool *reversed)
+{
+    struct flow *f = t->last;
+    if (f) {
+        if (flow_key_same(&f->key, k)) {
+            *reversed = false;
+            return f;
+        }
+        if (flow_key_reversed(&f->key, k)) {
+            *reversed = true;
+            return f;
+        }
+    }
+    return flow_table_lookup(t, k, reversed);
+}
+
 /* mac_table_get's first step without the call: most frames carry one of the last two MACs
  * it found. NULL when neither matches. */
 static inline struct mac *mac_table_recent(const struct mac_table *t, const uint8_t *addr)

@@ -74,12 +74,28 @@ static void account_l7(struct iface *ifc, struct flow *f, const struct flow_dir 
         add_host_l7(s, f->ndpi_category, s2c, c2s, sec, new_flow);
 }
 
-/* One packet of a flow whose traffic is already booked to its protocol. */
+/* One packet of a flow whose traffic is already booked to its protocol: the same counters
+ * as account_l7, one side each. */
 void account_l7_packet(struct iface *ifc, struct flow *f, bool src_is_client, uint64_t bytes,
                        uint64_t ts_us)
 {
-    const struct flow_dir one = {.packets = 1, .bytes = bytes}, none = {0};
-    account_l7(ifc, f, src_is_client ? &one : &none, src_is_client ? &none : &one, ts_us, false);
+    uint32_t sec = (uint32_t)(ts_us / 1000000u);
+    struct l7_counters *c = &ifc->l7[f->l7_proto];
+    add_traffic(&c->t, src_is_client, bytes);
+    l7_duration_tick(&c->duration, &c->last_sec, sec);
+    if (f->ndpi_category < ifc->l7_num_categories) {
+        c = &ifc->categories[f->ndpi_category];
+        add_traffic(&c->t, src_is_client, bytes);
+        l7_duration_tick(&c->duration, &c->last_sec, sec);
+    }
+    for (int i = 0; i < 2; i++) {
+        struct host_l7 *s = flow_host_l7(f, i);
+        if (!s)
+            continue;
+        s->category = f->ndpi_category;
+        add_traffic(&s->t, src_is_client == (i == 0), bytes);
+        l7_duration_tick(&s->duration, &s->last_sec, sec);
+    }
 }
 
 void host_set_name(struct host *h, const char *name)
