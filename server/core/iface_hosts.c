@@ -150,8 +150,19 @@ bool peer_set_add(struct peer_set **ps, uint32_t key)
 
 uint32_t peer_key(const struct host *peer, bool as_client)
 {
+    /* FNV-1a over the 16 address bytes. A zero byte only multiplies by the prime, so the
+     * 12 zero bytes that lead every IPv4 address are one multiply by its 12th power. */
     uint32_t h = 2166136261u;
-    for (int i = 0; i < 16; i++)
+    int i = 0;
+    uint64_t w0;
+    uint32_t w1;
+    memcpy(&w0, peer->ip.b, 8);
+    memcpy(&w1, peer->ip.b + 8, 4);
+    if (w0 == 0 && w1 == 0) {
+        h *= 0xd38c7031u; /* 16777619^12 mod 2^32 */
+        i = 12;
+    }
+    for (; i < 16; i++)
         h = (h ^ peer->ip.b[i]) * 16777619u;
     h = (h ^ peer->vlan) * 16777619u;
     /* One set serves both roles: the top bit tells them apart. */
