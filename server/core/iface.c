@@ -41,11 +41,10 @@ fail:
     return NULL;
 }
 
-void flow_free(struct flow *f)
+void flow_free_state(struct flow *f)
 {
     alerts_flow_freed(f); /* its alerts' score leaves its hosts */
     dpi_free_flow(f);
-    free(f);
 }
 
 void flow_table_destroy(struct flow_table *t, struct iface *ifc)
@@ -54,9 +53,10 @@ void flow_table_destroy(struct flow_table *t, struct iface *ifc)
     struct flow *f = t->head;
     while (f) {
         struct flow *next = f->list_next;
-        flow_free(f);
+        flow_free_state(f);
         f = next;
     }
+    flow_table_free_blocks(t);
     free(t->buckets);
     memset(t, 0, sizeof(*t));
 }
@@ -125,7 +125,8 @@ void iface_purge_idle(struct iface *ifc, bool force)
         host_release(ifc, f->cli_host);
         host_release(ifc, f->srv_host);
         flow_table_remove(&ifc->flows, f);
-        flow_free(f);
+        flow_free_state(f);
+        flow_table_release(&ifc->flows, f);
     }
 
     uint64_t host_idle_us = (uint64_t)pr->opt.host_idle_s * 1000000u;

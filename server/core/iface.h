@@ -31,6 +31,11 @@ struct flow_table {
     struct flow *last;        /* the last one looked up or inserted (flow_table_lookup) */
     uint64_t next_id;
     uint64_t dropped_full; /* packets whose flow could not be created */
+    /* Where flows live (flow_table.c): blocks of flows, the unused tail of the newest one
+     * and the flows given back, reused first. */
+    struct flow_block *blocks;
+    uint32_t block_unused;
+    struct flow *spare;
 };
 
 struct host_table {
@@ -162,6 +167,10 @@ void flow_table_destroy(struct flow_table *t, struct iface *ifc);
 struct flow *flow_table_lookup(struct flow_table *t, const struct flow_key *k, bool *reversed);
 struct flow *flow_table_insert(struct flow_table *t, const struct flow_key *k);
 void flow_table_remove(struct flow_table *t, struct flow *f);
+/* Gives a removed flow's memory back to the table (the flow must own nothing any more). */
+void flow_table_release(struct flow_table *t, struct flow *f);
+/* Frees the memory of every flow at once (after the table's flows were walked). */
+void flow_table_free_blocks(struct flow_table *t);
 /* Changes f's key in place (a role swap), keeping its position in the creation order. */
 void flow_table_rekey(struct flow_table *t, struct flow *f, const struct flow_key *k);
 

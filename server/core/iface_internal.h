@@ -59,7 +59,8 @@ static inline struct mac *mac_table_recent(const struct mac_table *t, const uint
 }
 
 /* iface.c */
-void flow_free(struct flow *f);
+/* Frees what f owns (nDPI state, metadata, alerts); the flow table keeps f's memory. */
+void flow_free_state(struct flow *f);
 
 /* iface_hosts.c */
 struct host *host_get(struct iface *ifc, const struct ipaddr *ip, uint16_t vlan, const uint8_t *mac,
