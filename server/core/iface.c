@@ -143,7 +143,7 @@ void iface_purge_idle(struct iface *ifc, bool force)
         }
         alerts_host_freed(ifc, h); /* its engaged alerts are released */
         host_table_remove(&ifc->hosts, h);
-        host_free(h);
+        host_free(&ifc->hosts, h);
     }
 }
 

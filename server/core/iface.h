@@ -7,6 +7,7 @@
 #include "flow.h"
 #include "host.h"
 #include "mac.h"
+#include "pool.h"
 #include "netlist.h"
 
 #include <pthread.h>
@@ -31,11 +32,7 @@ struct flow_table {
     struct flow *last;        /* the last one looked up or inserted (flow_table_lookup) */
     uint64_t next_id;
     uint64_t dropped_full; /* packets whose flow could not be created */
-    /* Where flows live (flow_table.c): blocks of flows, the unused tail of the newest one
-     * and the flows given back, reused first. */
-    struct flow_block *blocks;
-    uint32_t block_unused;
-    struct flow *spare;
+    struct pool mem;       /* where the flows live */
 };
 
 struct host_table {
@@ -48,6 +45,7 @@ struct host_table {
     struct host *head, *tail;
     uint64_t next_id;
     uint64_t dropped_full;
+    struct pool mem; /* where the hosts live */
 };
 
 struct mac_table {
@@ -179,7 +177,8 @@ void host_table_destroy(struct host_table *t);
 struct host *host_table_lookup(struct host_table *t, const struct ipaddr *ip, uint16_t vlan);
 struct host *host_table_insert(struct host_table *t, const struct ipaddr *ip, uint16_t vlan);
 void host_table_remove(struct host_table *t, struct host *h);
-void host_free(struct host *h);
+/* Frees what h owns and gives its memory back to t (h was removed from t). */
+void host_free(struct host_table *t, struct host *h);
 
 /* Buckets sized for `max_entries` MACs (the host table's size: one MAC per host at most
  * on a LAN); chains grow past that. */

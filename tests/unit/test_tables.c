@@ -106,7 +106,7 @@ static void test_host_table(void **state)
     struct ipaddr b = ip("2001:db8::2");
     assert_null(host_table_lookup(&t, &b, 0));
     host_table_remove(&t, h);
-    host_free(h);
+    host_free(&t, h);
     assert_null(host_table_lookup(&t, &a, 0));
     host_table_destroy(&t);
 }
