@@ -197,7 +197,8 @@ void dpi_free_flow(struct flow *f)
                         &m->ssh_hassh_client,
                         &m->ssh_hassh_server};
     for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
-        free(*strings[i]);
+        if (*strings[i]) /* most are unset: no call for those */
+            free(*strings[i]);
     free(m);
     f->meta = NULL;
 }

@@ -22,6 +22,21 @@ struct flow_key {
     uint32_t aux;
 };
 
+static inline bool flow_key_same(const struct flow_key *a, const struct flow_key *b)
+{
+    return a->cli_port == b->cli_port && a->srv_port == b->srv_port && a->vlan == b->vlan &&
+           a->proto == b->proto && a->aux == b->aux && ipaddr_eq(&a->cli, &b->cli) &&
+           ipaddr_eq(&a->srv, &b->srv);
+}
+
+/* The same flow seen from the other side. */
+static inline bool flow_key_reversed(const struct flow_key *a, const struct flow_key *b)
+{
+    return a->cli_port == b->srv_port && a->srv_port == b->cli_port && a->vlan == b->vlan &&
+           a->proto == b->proto && a->aux == b->aux && ipaddr_eq(&a->cli, &b->srv) &&
+           ipaddr_eq(&a->srv, &b->cli);
+}
+
 /* Counters of one direction. */
 struct flow_dir {
     uint64_t packets;
@@ -70,7 +85,14 @@ struct flow {
     bool swap_requested; /* roles to change on the first packet of the other side */
     bool swapped;
     bool idle;
+    /* Fixed once l7_accounted: the protocol the flow is booked under and its client's and
+     * server's slots in host->l7 (FLOW_L7_SLOT_NONE: not found yet), so each later packet
+     * books without looking them up. Fits the struct's tail padding. */
+    uint16_t l7_proto;
+    uint16_t l7_slot[2];
 };
+
+#define FLOW_L7_SLOT_NONE 0xffffu
 
 static inline uint64_t flow_packets(const struct flow *f)
 {

@@ -1,5 +1,6 @@
 /* The flow hash table: chained buckets sized from the configured maximum, plus a list in
- * creation order for walks and idle purge. Lookups match either orientation of the key. */
+ * creation order for walks and idle purge. Lookups match either orientation of the key.
+ * The flows live in the table's pool (pool.h). */
 #include "iface.h"
 
 #include "dpi.h"
@@ -7,6 +8,18 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+#define FLOWS_PER_BLOCK 256
+
+void flow_table_release(struct flow_table *t, struct flow *f)
+{
+    pool_release(&t->mem, f);
+}
+
+void flow_table_free_blocks(struct flow_table *t)
+{
+    pool_destroy(&t->mem);
+}
 
 static inline uint32_t flow_key_hash(const struct flow_key *k)
 {
@@ -17,23 +30,10 @@ static inline uint32_t flow_key_hash(const struct flow_key *k)
     return (uint32_t)hash_mix64(h);
 }
 
-static inline bool key_same(const struct flow_key *a, const struct flow_key *b)
-{
-    return a->cli_port == b->cli_port && a->srv_port == b->srv_port && a->vlan == b->vlan &&
-           a->proto == b->proto && a->aux == b->aux && ipaddr_eq(&a->cli, &b->cli) &&
-           ipaddr_eq(&a->srv, &b->srv);
-}
-
-static inline bool key_reversed(const struct flow_key *a, const struct flow_key *b)
-{
-    return a->cli_port == b->srv_port && a->srv_port == b->cli_port && a->vlan == b->vlan &&
-           a->proto == b->proto && a->aux == b->aux && ipaddr_eq(&a->cli, &b->srv) &&
-           ipaddr_eq(&a->srv, &b->cli);
-}
-
 int flow_table_init(struct flow_table *t, uint32_t max_entries)
 {
     memset(t, 0, sizeof(*t));
+    pool_init(&t->mem, sizeof(struct flow), FLOWS_PER_BLOCK);
     uint32_t n = hash_bucket_count(max_entries);
     t->buckets = calloc(n, sizeof(*t->buckets));
     if (!t->buckets)
@@ -47,16 +47,16 @@ struct flow *flow_table_lookup(struct flow_table *t, const struct flow_key *k, b
 {
     /* Packets come in runs of one flow: the last flow found is checked before hashing. */
     struct flow *f = t->last;
-    if (f && (key_same(&f->key, k) || key_reversed(&f->key, k))) {
-        *reversed = !key_same(&f->key, k);
+    if (f && (flow_key_same(&f->key, k) || flow_key_reversed(&f->key, k))) {
+        *reversed = !flow_key_same(&f->key, k);
         return f;
     }
     for (f = t->buckets[flow_key_hash(k) & t->mask]; f; f = f->hash_next) {
-        if (key_same(&f->key, k)) {
+        if (flow_key_same(&f->key, k)) {
             *reversed = false;
             return t->last = f;
         }
-        if (key_reversed(&f->key, k)) {
+        if (flow_key_reversed(&f->key, k)) {
             *reversed = true;
             return t->last = f;
         }
@@ -68,9 +68,10 @@ struct flow *flow_table_insert(struct flow_table *t, const struct flow_key *k)
 {
     if (t->count >= t->max_entries)
         return NULL;
-    struct flow *f = calloc(1, sizeof(*f));
+    struct flow *f = pool_alloc(&t->mem);
     if (!f)
         return NULL;
+    memset(f, 0, sizeof(*f));
     f->key = *k;
     f->id = t->next_id++;
     uint32_t b = flow_key_hash(k) & t->mask;
@@ -87,7 +88,7 @@ struct flow *flow_table_insert(struct flow_table *t, const struct flow_key *k)
     return f;
 }
 
-/* Unlinks f from the bucket and the list; the caller frees it. */
+/* Unlinks f from the bucket and the list; the caller releases it (flow_table_release). */
 void flow_table_remove(struct flow_table *t, struct flow *f)
 {
     struct flow **pp = &t->buckets[flow_key_hash(&f->key) & t->mask];
@@ -123,12 +124,12 @@ void flow_table_rekey(struct flow_table *t, struct flow *f, const struct flow_ke
 
 size_t flow_table_heap(const struct flow_table *t, size_t *ndpi_bytes, uint32_t *ndpi_flows)
 {
-    size_t n = 0;
     *ndpi_bytes = 0;
     *ndpi_flows = 0;
+    size_t n = pool_heap(&t->mem); /* the flows themselves, unused and released ones too */
     for (const struct flow *f = t->head; f; f = f->list_next) {
         size_t state;
-        n += dpi_heap_bytes(f) + dpi_flow_heap(f, &state);
+        n += dpi_flow_heap(f, &state);
         *ndpi_bytes += state;
         *ndpi_flows += state != 0;
     }

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define HOSTS_PER_BLOCK 256
+
 static inline uint32_t host_hash(const struct ipaddr *ip, uint16_t vlan)
 {
     return (uint32_t)(hash_ipaddr(ip) ^ ((uint64_t)vlan * 0x9e3779b97f4a7c15ULL));
@@ -16,6 +18,7 @@ static inline uint32_t host_hash(const struct ipaddr *ip, uint16_t vlan)
 int host_table_init(struct host_table *t, uint32_t max_entries)
 {
     memset(t, 0, sizeof(*t));
+    pool_init(&t->mem, sizeof(struct host), HOSTS_PER_BLOCK);
     uint32_t n = hash_bucket_count(max_entries);
     t->buckets = calloc(n, sizeof(*t->buckets));
     if (!t->buckets)
@@ -37,9 +40,10 @@ struct host *host_table_insert(struct host_table *t, const struct ipaddr *ip, ui
 {
     if (t->count >= t->max_entries)
         return NULL;
-    struct host *h = calloc(1, sizeof(*h));
+    struct host *h = pool_alloc(&t->mem);
     if (!h)
         return NULL;
+    memset(h, 0, sizeof(*h));
     h->ip = *ip;
     h->vlan = vlan;
     h->network_id = -1;
@@ -80,13 +84,18 @@ void host_table_remove(struct host_table *t, struct host *h)
     }
 }
 
-void host_free(struct host *h)
+static void host_free_state(struct host *h)
 {
     free(h->l7);
     free(h->peers);
     host_contacts_free(h);
     free(h->name);
-    free(h);
+}
+
+void host_free(struct host_table *t, struct host *h)
+{
+    host_free_state(h);
+    pool_release(&t->mem, h);
 }
 
 uint32_t host_score(const struct host *h)
@@ -99,9 +108,10 @@ void host_table_destroy(struct host_table *t)
     struct host *h = t->head;
     while (h) {
         struct host *next = h->list_next;
-        host_free(h);
+        host_free_state(h);
         h = next;
     }
+    pool_destroy(&t->mem);
     free(t->buckets);
     memset(t, 0, sizeof(*t));
 }
@@ -129,11 +139,11 @@ struct mac *mac_table_get(struct mac_table *t, const uint8_t addr[6], bool creat
     /* Every frame looks up its two MACs, and runs of frames share them: the last two found
      * are checked first (MACs are never removed before the table is destroyed). */
     for (int i = 0; i < 2; i++)
-        if (t->recent[i] && memcmp(t->recent[i]->addr, addr, 6) == 0)
+        if (t->recent[i] && mac_addr_eq(t->recent[i]->addr, addr))
             return t->recent[i];
     uint32_t b = mac_hash(addr) & t->mask;
     for (struct mac *m = t->buckets[b]; m; m = m->hash_next)
-        if (memcmp(m->addr, addr, 6) == 0) {
+        if (mac_addr_eq(m->addr, addr)) {
             t->recent[t->recent_next ^= 1] = m;
             return m;
         }
@@ -171,10 +181,9 @@ void mac_table_destroy(struct mac_table *t)
 
 size_t host_table_heap(const struct host_table *t)
 {
-    size_t n = 0;
+    size_t n = pool_heap(&t->mem); /* the hosts themselves, unused and released ones too */
     for (const struct host *h = t->head; h; h = h->list_next)
-        n += dpi_heap_bytes(h) + dpi_heap_bytes(h->l7) + dpi_heap_bytes(h->peers) +
-             dpi_heap_bytes(h->name);
+        n += dpi_heap_bytes(h->l7) + dpi_heap_bytes(h->peers) + dpi_heap_bytes(h->name);
     return n;
 }
 

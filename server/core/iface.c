@@ -42,11 +42,10 @@ fail:
     return NULL;
 }
 
-void flow_free(struct flow *f)
+void flow_free_state(struct flow *f)
 {
     alerts_flow_freed(f); /* its alerts' score leaves its hosts */
     dpi_free_flow(f);
-    free(f);
 }
 
 void flow_table_destroy(struct flow_table *t, struct iface *ifc)
@@ -55,9 +54,10 @@ void flow_table_destroy(struct flow_table *t, struct iface *ifc)
     struct flow *f = t->head;
     while (f) {
         struct flow *next = f->list_next;
-        flow_free(f);
+        flow_free_state(f);
         f = next;
     }
+    flow_table_free_blocks(t);
     free(t->buckets);
     memset(t, 0, sizeof(*t));
 }
@@ -127,7 +127,8 @@ void iface_purge_idle(struct iface *ifc, bool force)
         host_release(ifc, f->cli_host);
         host_release(ifc, f->srv_host);
         flow_table_remove(&ifc->flows, f);
-        flow_free(f);
+        flow_free_state(f);
+        flow_table_release(&ifc->flows, f);
     }
 
     uint64_t host_idle_us = (uint64_t)pr->opt.host_idle_s * 1000000u;
@@ -144,7 +145,7 @@ void iface_purge_idle(struct iface *ifc, bool force)
         }
         alerts_host_freed(ifc, h); /* its engaged alerts are released */
         host_table_remove(&ifc->hosts, h);
-        host_free(h);
+        host_free(&ifc->hosts, h);
     }
 }
 

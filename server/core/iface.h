@@ -7,6 +7,7 @@
 #include "flow.h"
 #include "host.h"
 #include "mac.h"
+#include "pool.h"
 #include "netlist.h"
 
 #include <pthread.h>
@@ -32,6 +33,7 @@ struct flow_table {
     struct flow *last;        /* the last one looked up or inserted (flow_table_lookup) */
     uint64_t next_id;
     uint64_t dropped_full; /* packets whose flow could not be created */
+    struct pool mem;       /* where the flows live */
 };
 
 struct host_table {
@@ -44,6 +46,7 @@ struct host_table {
     struct host *head, *tail;
     uint64_t next_id;
     uint64_t dropped_full;
+    struct pool mem; /* where the hosts live */
 };
 
 struct mac_table {
@@ -168,6 +171,10 @@ void flow_table_destroy(struct flow_table *t, struct iface *ifc);
 struct flow *flow_table_lookup(struct flow_table *t, const struct flow_key *k, bool *reversed);
 struct flow *flow_table_insert(struct flow_table *t, const struct flow_key *k);
 void flow_table_remove(struct flow_table *t, struct flow *f);
+/* Gives a removed flow's memory back to the table (the flow must own nothing any more). */
+void flow_table_release(struct flow_table *t, struct flow *f);
+/* Frees the memory of every flow at once (after the table's flows were walked). */
+void flow_table_free_blocks(struct flow_table *t);
 /* Changes f's key in place (a role swap), keeping its position in the creation order. */
 void flow_table_rekey(struct flow_table *t, struct flow *f, const struct flow_key *k);
 
@@ -176,7 +183,8 @@ void host_table_destroy(struct host_table *t);
 struct host *host_table_lookup(struct host_table *t, const struct ipaddr *ip, uint16_t vlan);
 struct host *host_table_insert(struct host_table *t, const struct ipaddr *ip, uint16_t vlan);
 void host_table_remove(struct host_table *t, struct host *h);
-void host_free(struct host *h);
+/* Frees what h owns and gives its memory back to t (h was removed from t). */
+void host_free(struct host_table *t, struct host *h);
 
 /* Buckets sized for `max_entries` MACs (the host table's size: one MAC per host at most
  * on a LAN); chains grow past that. */

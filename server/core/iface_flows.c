@@ -77,27 +77,12 @@ static void host_add_flow_role(struct host *h, bool client)
     }
 }
 
-struct flow *flow_get(struct iface *ifc, const struct pkt *p, bool *src_is_client, bool *is_new)
+/* Kept out of flow_get so the lookup of a known flow, nearly every packet, stays small. */
+__attribute__((noinline)) static struct flow *flow_new(struct iface *ifc, const struct pkt *p,
+                                                       const struct flow_key *k,
+                                                       bool *src_is_client, bool *is_new)
 {
-    *is_new = false;
-    struct flow_key k = {.cli = p->src,
-                         .srv = p->dst,
-                         .vlan = p->vlan_id,
-                         .proto = p->l4_proto,
-                         .aux = flow_aux_key(p)};
-    if (p->l4_present &&
-        (p->l4_proto == 6 || p->l4_proto == 17 || p->l4_proto == 136 || p->l4_proto == 132)) {
-        k.cli_port = p->sport;
-        k.srv_port = p->dport;
-    }
-    bool reversed = false;
-    struct flow *f = flow_table_lookup(&ifc->flows, &k, &reversed);
-    if (f) {
-        *src_is_client = !reversed;
-        return f;
-    }
-
-    f = flow_table_insert(&ifc->flows, &k);
+    struct flow *f = flow_table_insert(&ifc->flows, k);
     ifc->c.new_flows++;
     if (!f) {
         if (ifc->flows.dropped_full++ == 0)
@@ -108,8 +93,8 @@ struct flow *flow_get(struct iface *ifc, const struct pkt *p, bool *src_is_clien
     *src_is_client = true;
     *is_new = true;
     f->first_seen_us = p->ts_us;
-    f->cli_host = host_get(ifc, &k.cli, k.vlan, p->src_mac, p->ts_us);
-    f->srv_host = host_get(ifc, &k.srv, k.vlan, p->dst_mac, p->ts_us);
+    f->cli_host = host_get(ifc, &k->cli, k->vlan, p->src_mac, p->ts_us);
+    f->srv_host = host_get(ifc, &k->srv, k->vlan, p->dst_mac, p->ts_us);
     if (f->cli_host)
         f->cli_host->refs++;
     if (f->srv_host)
@@ -129,11 +114,33 @@ struct flow *flow_get(struct iface *ifc, const struct pkt *p, bool *src_is_clien
 
     /* A TCP flow caught mid-connection (no SYN in the first packet): ntopng takes the
      * lower port as the server and swaps the roles when the other side first speaks. */
-    if ((k.proto == 6 || k.proto == 132) && k.cli_port && k.srv_port &&
-        !(k.proto == 6 && (p->tcp_flags & TH_SYN)) && k.cli_port < k.srv_port &&
+    if ((k->proto == 6 || k->proto == 132) && k->cli_port && k->srv_port &&
+        !(k->proto == 6 && (p->tcp_flags & TH_SYN)) && k->cli_port < k->srv_port &&
         !(f->cli_host && f->cli_host->unicast && f->srv_host && !f->srv_host->unicast))
         f->swap_requested = true;
     return f;
+}
+
+struct flow *flow_get(struct iface *ifc, const struct pkt *p, bool *src_is_client, bool *is_new)
+{
+    *is_new = false;
+    struct flow_key k = {.cli = p->src,
+                         .srv = p->dst,
+                         .vlan = p->vlan_id,
+                         .proto = p->l4_proto,
+                         .aux = flow_aux_key(p)};
+    if (p->l4_present &&
+        (p->l4_proto == 6 || p->l4_proto == 17 || p->l4_proto == 136 || p->l4_proto == 132)) {
+        k.cli_port = p->sport;
+        k.srv_port = p->dport;
+    }
+    bool reversed = false;
+    struct flow *f = flow_table_find(&ifc->flows, &k, &reversed);
+    if (f) {
+        *src_is_client = !reversed;
+        return f;
+    }
+    return flow_new(ifc, p, &k, src_is_client, is_new);
 }
 
 static void move_traffic(struct host *from_sender, struct host *from_receiver,
@@ -202,6 +209,9 @@ void flow_swap(struct iface *ifc, struct flow *f)
     struct host *h = f->cli_host;
     f->cli_host = f->srv_host;
     f->srv_host = h;
+    uint16_t slot = f->l7_slot[0]; /* the hosts' L7 slots follow them */
+    f->l7_slot[0] = f->l7_slot[1];
+    f->l7_slot[1] = slot;
     /* Active counts move with the roles; the lifetime totals count the flow again for the
      * new roles, as ntopng's swap does (each host ends with one more as client and server). */
     if (f->srv_host) {

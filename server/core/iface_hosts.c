@@ -79,23 +79,25 @@ void host_release(struct iface *ifc, struct host *h)
         h->refs--;
 }
 
-struct host_l7 *host_l7_slot(struct host *h, uint16_t proto)
+int host_l7_slot(struct host *h, uint16_t proto)
 {
     for (uint16_t i = 0; i < h->l7_count; i++)
         if (h->l7[i].proto == proto)
-            return &h->l7[i];
+            return i;
+    if (h->l7_count == FLOW_L7_SLOT_NONE)
+        return -1; /* an index must stay below the "none" mark flows keep */
     if (h->l7_count == h->l7_cap) {
         uint16_t cap = h->l7_cap ? (uint16_t)(h->l7_cap * 2) : 4;
         struct host_l7 *n = realloc(h->l7, cap * sizeof(*n));
         if (!n)
-            return NULL;
+            return -1;
         h->l7 = n;
         h->l7_cap = cap;
     }
-    struct host_l7 *s = &h->l7[h->l7_count++];
+    struct host_l7 *s = &h->l7[h->l7_count];
     memset(s, 0, sizeof(*s));
     s->proto = proto;
-    return s;
+    return h->l7_count++;
 }
 
 /* ---- contacts: distinct peers in a small open-addressing set of address hashes ---- */
@@ -148,8 +150,19 @@ bool peer_set_add(struct peer_set **ps, uint32_t key)
 
 uint32_t peer_key(const struct host *peer, bool as_client)
 {
+    /* FNV-1a over the 16 address bytes. A zero byte only multiplies by the prime, so the
+     * 12 zero bytes that lead every IPv4 address are one multiply by its 12th power. */
     uint32_t h = 2166136261u;
-    for (int i = 0; i < 16; i++)
+    int i = 0;
+    uint64_t w0;
+    uint32_t w1;
+    memcpy(&w0, peer->ip.b, 8);
+    memcpy(&w1, peer->ip.b + 8, 4);
+    if (w0 == 0 && w1 == 0) {
+        h *= 0xd38c7031u; /* 16777619^12 mod 2^32 */
+        i = 12;
+    }
+    for (; i < 16; i++)
         h = (h ^ peer->ip.b[i]) * 16777619u;
     h = (h ^ peer->vlan) * 16777619u;
     /* One set serves both roles: the top bit tells them apart. */

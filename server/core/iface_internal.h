@@ -30,20 +30,50 @@ static inline void add_traffic(struct traffic *t, bool sent, uint64_t bytes)
     }
 }
 
+/* flow_table_lookup's first step without the call: packets come in runs of one flow. */
+static inline struct flow *flow_table_find(struct flow_table *t, const struct flow_key *k,
+                                           bool *reversed)
+{
+    struct flow *f = t->last;
+    if (f) {
+        if (flow_key_same(&f->key, k)) {
+            *reversed = false;
+            return f;
+        }
+        if (flow_key_reversed(&f->key, k)) {
+            *reversed = true;
+            return f;
+        }
+    }
+    return flow_table_lookup(t, k, reversed);
+}
+
+/* mac_table_get's first step without the call: most frames carry one of the last two MACs
+ * it found. NULL when neither matches. */
+static inline struct mac *mac_table_recent(const struct mac_table *t, const uint8_t *addr)
+{
+    for (int i = 0; i < 2; i++)
+        if (t->recent[i] && mac_addr_eq(t->recent[i]->addr, addr))
+            return t->recent[i];
+    return NULL;
+}
+
 /* iface.c */
-void flow_free(struct flow *f);
+/* Frees what f owns (nDPI state, metadata, alerts); the flow table keeps f's memory. */
+void flow_free_state(struct flow *f);
 
 /* iface_hosts.c */
 struct host *host_get(struct iface *ifc, const struct ipaddr *ip, uint16_t vlan, const uint8_t *mac,
                       uint64_t ts);
 void host_release(struct iface *ifc, struct host *h);
-struct host_l7 *host_l7_slot(struct host *h, uint16_t proto);
+/* Index of h's counters for proto in h->l7, added when missing; -1 when out of memory. */
+int host_l7_slot(struct host *h, uint16_t proto);
 bool peer_set_add(struct peer_set **ps, uint32_t key);
 uint32_t peer_key(const struct host *peer, bool as_client);
 
 /* iface_l7.c */
-void account_l7(struct iface *ifc, struct flow *f, const struct flow_dir *c2s,
-                const struct flow_dir *s2c, uint64_t ts_us, bool new_flow);
+void account_l7_packet(struct iface *ifc, struct flow *f, bool src_is_client, uint64_t bytes,
+                       uint64_t ts_us);
 void finish_detection(struct iface *ifc, struct flow *f, uint64_t ts_us);
 void host_set_name(struct host *h, const char *name);
 

@@ -90,10 +90,7 @@ static void process_ip(struct iface *ifc, const struct pkt *p)
         if (f->detection_done)
             finish_detection(ifc, f, p->ts_us);
     } else {
-        struct flow_dir one = {.packets = 1, .bytes = bytes};
-        struct flow_dir none = {0};
-        account_l7(ifc, f, src_is_client ? &one : &none, src_is_client ? &none : &one, p->ts_us,
-                   false);
+        account_l7_packet(ifc, f, src_is_client, bytes, p->ts_us);
     }
 }
 
@@ -122,16 +119,19 @@ static bool mac_is_special(const uint8_t *m)
     return false;
 }
 
-static struct mac *mac_touch(struct iface *ifc, const uint8_t *addr, const struct pkt *p, bool sent,
-                             uint64_t bytes)
+static inline struct mac *mac_touch(struct iface *ifc, const uint8_t *addr, const struct pkt *p,
+                                    bool sent, uint64_t bytes)
 {
-    uint32_t before = ifc->macs.count;
-    struct mac *m = mac_table_get(&ifc->macs, addr, true);
-    if (!m)
-        return NULL;
-    if (before != ifc->macs.count) {
-        m->first_seen_us = p->ts_us;
-        m->special = mac_is_special(addr);
+    struct mac *m = mac_table_recent(&ifc->macs, addr);
+    if (!m) {
+        uint32_t before = ifc->macs.count;
+        m = mac_table_get(&ifc->macs, addr, true);
+        if (!m)
+            return NULL;
+        if (before != ifc->macs.count) {
+            m->first_seen_us = p->ts_us;
+            m->special = mac_is_special(addr);
+        }
     }
     m->last_seen_us = p->ts_us;
     m->vlan = p->vlan_id;

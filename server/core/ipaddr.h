@@ -36,7 +36,13 @@ static inline uint32_t ipaddr_v4(const struct ipaddr *a)
 
 static inline bool ipaddr_eq(const struct ipaddr *a, const struct ipaddr *b)
 {
-    return a->ver == b->ver && memcmp(a->b, b->b, 16) == 0;
+    /* Two 8-byte compares: memcmp is a library call here, on every flow and host lookup. */
+    uint64_t a0, a1, b0, b1;
+    memcpy(&a0, a->b, 8);
+    memcpy(&a1, a->b + 8, 8);
+    memcpy(&b0, b->b, 8);
+    memcpy(&b1, b->b + 8, 8);
+    return a->ver == b->ver && a0 == b0 && a1 == b1;
 }
 
 /* Total order: IPv4 before IPv6, then by address bytes (network order). */

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 struct mac {
     struct mac *hash_next;
@@ -19,5 +20,16 @@ struct mac {
     uint64_t arp_requests_sent, arp_requests_rcvd, arp_replies_sent, arp_replies_rcvd;
     uint32_t num_hosts; /* hosts whose MAC this is */
 };
+
+static inline bool mac_addr_eq(const uint8_t *a, const uint8_t *b)
+{
+    uint32_t a4, b4;
+    uint16_t a2, b2;
+    memcpy(&a4, a, 4);
+    memcpy(&b4, b, 4);
+    memcpy(&a2, a + 4, 2);
+    memcpy(&b2, b + 4, 2);
+    return a4 == b4 && a2 == b2;
+}
 
 #endif

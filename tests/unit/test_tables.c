@@ -50,10 +50,19 @@ static void test_flow_table_both_directions(void **state)
     assert_ptr_equal(flow_table_lookup(&t, &k, &rev), f);
     assert_true(rev);
 
+    f->c2s.packets = 9;
     flow_table_remove(&t, f);
     assert_null(flow_table_lookup(&t, &k, &rev));
     assert_int_equal(t.count, 0);
-    free(f);
+    flow_table_release(&t, f);
+    /* A released flow is reused for the next one, zeroed. */
+    struct flow *g = flow_table_insert(&t, &r);
+    assert_ptr_equal(g, f);
+    assert_null(g->list_next);
+    assert_int_equal(g->c2s.packets, 0);
+    flow_table_remove(&t, g);
+    flow_table_release(&t, g);
+    flow_table_free_blocks(&t);
     free(t.buckets);
 }
 
@@ -78,8 +87,9 @@ static void test_flow_table_full(void **state)
     }
     for (int i = 0; i < 16; i++) {
         flow_table_remove(&t, made[i]);
-        free(made[i]);
+        flow_table_release(&t, made[i]);
     }
+    flow_table_free_blocks(&t);
     free(t.buckets);
 }
 
@@ -96,7 +106,7 @@ static void test_host_table(void **state)
     struct ipaddr b = ip("2001:db8::2");
     assert_null(host_table_lookup(&t, &b, 0));
     host_table_remove(&t, h);
-    host_free(h);
+    host_free(&t, h);
     assert_null(host_table_lookup(&t, &a, 0));
     host_table_destroy(&t);
 }
