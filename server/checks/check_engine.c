@@ -68,8 +68,11 @@ static void run_script(struct check_engine *e, struct check_script *s)
 
 void check_run_kind(struct check_engine *e, enum check_kind kind)
 {
-    for (int i = 0; i < e->count[kind]; i++)
-        run_script(e, &e->scripts[kind][i]);
+    for (int i = 0; i < e->count[kind]; i++) {
+        struct check_script *s = &e->scripts[kind][i];
+        if (check_only_pass(e, s))
+            run_script(e, s);
+    }
 }
 
 static bool has_scripts(const struct check_engine *e)
@@ -85,8 +88,10 @@ static void engine_free(struct check_engine *e)
     if (e->L)
         lua_close(e->L);
     for (int k = 0; k < CK_KINDS; k++) {
-        for (int i = 0; i < e->count[k]; i++)
+        for (int i = 0; i < e->count[k]; i++) {
             free(e->scripts[k][i].name);
+            check_only_free(&e->scripts[k][i]);
+        }
         free(e->scripts[k]);
     }
     free(e);

@@ -35,6 +35,17 @@ static bool host_skipped(const struct host *h, uint64_t now_s)
     return h->check_skip && (h->check_skip_until_s == 0 || now_s < h->check_skip_until_s);
 }
 
+/* ONLY_NEW_FLOWS: the host's flow count moved since its last minute run, or moved in that
+ * run (a script that raised an alert then must run once more to release it). */
+static void note_new_flows(struct check_engine *e, struct host *h)
+{
+    uint64_t flows = h->flows_as_client + h->flows_as_server;
+    bool now = flows != h->check_flows_seen;
+    e->host_new_flows = now || h->check_new_flows;
+    h->check_new_flows = now;
+    h->check_flows_seen = flows;
+}
+
 static void run_hosts(struct check_engine *e, enum check_period p, uint64_t now_s)
 {
     if (!e->count[CK_HOST + p])
@@ -43,6 +54,8 @@ static void run_hosts(struct check_engine *e, enum check_period p, uint64_t now_
         if (host_skipped(h, now_s))
             continue;
         e->ctx.host = h;
+        if (p == PERIOD_MINUTE)
+            note_new_flows(e, h);
         /* host.triggerAlert engages minute alerts: those a minute run does not trigger
          * again are released (ntopng's host checks). */
         if (p == PERIOD_MINUTE)

@@ -2,6 +2,7 @@
 -- as client (attacker) or as server (victim) engages ntopng's flow_flood host alert (4)
 -- while the condition holds. The previous minute's totals are kept per host in this
 -- script's globals (interface.getHostInfo's total_flows.as_client / as_server).
+-- @only: new_flows
 local THRESHOLD = 256 -- new flows per minute
 local SCORE = 100
 

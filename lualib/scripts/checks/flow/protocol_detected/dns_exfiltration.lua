@@ -4,6 +4,7 @@
 -- Thresholds: a name of at least 64 characters whose leftmost labels (all but the last
 -- two) have a Shannon entropy of at least 3.5 bits per character, or a single label of
 -- at least 50 characters (DNS labels are at most 63).
+-- @only: l7=DNS
 local MIN_NAME_LEN = 64
 local MIN_LABEL_LEN = 50
 local MIN_ENTROPY = 3.5
