@@ -10,6 +10,11 @@ local MIN_LABEL_LEN = 50
 local MIN_ENTROPY = 3.5
 local DNS_DATA_EXFILTRATION = 6
 
+local q = flow.dns()["protos.dns.last_query"]
+-- Cheapest test first: a name shorter than both limits can neither be long nor hold a long
+-- label.
+if type(q) ~= "string" or #q < MIN_LABEL_LEN and #q < MIN_NAME_LEN then return end
+
 local function entropy(s)
   local counts, n = {}, #s
   if n == 0 then return 0 end
@@ -21,9 +26,6 @@ local function entropy(s)
   end
   return h
 end
-
-local q = flow.dns()["protos.dns.last_query"]
-if type(q) ~= "string" or q == "" then return end
 
 local labels, longest = {}, 0
 for l in q:gmatch("[^%.]+") do
