@@ -39,10 +39,10 @@ enum check_only {
 #define CHECK_ONLY_MAX_L7 8
 
 struct check_script {
-    char *name; /* relative to its root: "flow/end/count.lua" */
-    int ref;    /* the loaded chunk (with its own _ENV) in the registry */
-    uint32_t only;                      /* enum check_only bits */
-    int num_l7;                         /* ONLY_L7: protocol names */
+    char *name;    /* relative to its root: "flow/end/count.lua" */
+    int ref;       /* the loaded chunk (with its own _ENV) in the registry */
+    uint32_t only; /* enum check_only bits */
+    int num_l7;    /* ONLY_L7: protocol names */
     char *l7[CHECK_ONLY_MAX_L7];
     uint32_t logged_errors;
     struct check_script_stats st; /* updated atomically: read by other threads */
