@@ -13,9 +13,10 @@ host_alert = host_alert or dofile(ntop.getDirs().installdir .. "/scripts/lua/che
 engaged = engaged or {}
 host_state = host_state or {}
 
-local info = interface.getHostInfo(host.ip(), host.vlan_id())
+local ip, vlan = host.ip(), host.vlan_id()
+local info = interface.getHostInfo(ip, vlan)
 if not info then return end
-local key = host_alert.entity_value()
+local key = host_alert.entity_value(ip, vlan)
 local cli, srv = info["total_flows.as_client"] or 0, info["total_flows.as_server"] or 0
 local prev = host_state[key]
 if not prev then
@@ -30,4 +31,4 @@ if new_cli >= THRESHOLD then
 elseif new_srv >= THRESHOLD then
   msg = string.format("victim: %d new flows as server in a minute", new_srv)
 end
-host_alert.update(engaged, "flow_flood", 4, SCORE, msg ~= nil, msg)
+host_alert.update(engaged, "flow_flood", 4, SCORE, msg ~= nil, msg, key)
