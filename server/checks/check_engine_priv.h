@@ -32,7 +32,7 @@ enum check_only {
     ONLY_L7 = 1u << 0,          /* l7=NAME[,NAME]: master protocol (first part of the name) */
     ONLY_NEW_RISKS = 1u << 1,   /* the flow has a risk whose alert it has not raised yet */
     ONLY_BLACKLISTED = 1u << 2, /* host.is_blacklisted() */
-    ONLY_CONTACTS = 1u << 3,    /* the host has had an unanswered flow (contact counters) */
+    ONLY_CONTACTS = 1u << 3,    /* new unanswered flows (contact counters) in this run or last */
     ONLY_NEW_FLOWS = 1u << 4,   /* the host had new flows in this minute run or the last */
 };
 
@@ -61,8 +61,9 @@ struct check_engine {
     uint64_t period_index[PERIODS];
     uint64_t next_tick_us;
     bool input_ended;
-    /* The current host had new flows in this minute run or the last (ONLY_NEW_FLOWS). */
-    bool host_new_flows;
+    /* The current host had new flows / new unanswered flows in this minute run or the last
+     * (ONLY_NEW_FLOWS / ONLY_CONTACTS). */
+    bool host_new_flows, host_new_unanswered;
 };
 
 /* check_load.c: loads every script of the configured directories. 0, or -1 on a failure

@@ -159,7 +159,7 @@ bool check_only_pass(struct check_engine *e, const struct check_script *s)
         return false;
     if ((only & ONLY_BLACKLISTED) && !(h && h->blacklisted))
         return false;
-    if ((only & ONLY_CONTACTS) && !(h && h->contacts))
+    if ((only & ONLY_CONTACTS) && !(h && e->host_new_unanswered))
         return false;
     if ((only & ONLY_NEW_FLOWS) && !(h && e->host_new_flows))
         return false;
