@@ -1,6 +1,7 @@
 /* Running check scripts: the context around each call, the time budget, errors. */
 #include "check_engine_priv.h"
 
+#include "../alerts/alert_state.h"
 #include "../core/log.h"
 #include "../core/probe.h"
 
@@ -68,8 +69,11 @@ static void run_script(struct check_engine *e, struct check_script *s)
 
 void check_run_kind(struct check_engine *e, enum check_kind kind)
 {
-    for (int i = 0; i < e->count[kind]; i++)
-        run_script(e, &e->scripts[kind][i]);
+    for (int i = 0; i < e->count[kind]; i++) {
+        struct check_script *s = &e->scripts[kind][i];
+        if (check_only_pass(e, s))
+            run_script(e, s);
+    }
 }
 
 static bool has_scripts(const struct check_engine *e)
@@ -85,8 +89,10 @@ static void engine_free(struct check_engine *e)
     if (e->L)
         lua_close(e->L);
     for (int k = 0; k < CK_KINDS; k++) {
-        for (int i = 0; i < e->count[k]; i++)
+        for (int i = 0; i < e->count[k]; i++) {
             free(e->scripts[k][i].name);
+            check_only_free(&e->scripts[k][i]);
+        }
         free(e->scripts[k]);
     }
     free(e);
@@ -159,6 +165,33 @@ void check_flow_end(struct iface *ifc, struct flow *f)
     e->ctx.flow = f;
     check_run_kind(e, CK_FLOW_END);
     check_ctx_reset(e);
+}
+
+/* Host scripts keep what they know of a host between runs in their global host_state, keyed
+ * "ip" or "ip@vlan" (doc/checks.md): the key goes when the host does, so the table stays
+ * as large as the host table and a host seen again later starts afresh, as its counters. */
+void check_host_free(struct iface *ifc, struct host *h)
+{
+    struct check_engine *e = ifc->checks;
+    lua_State *L = e->L;
+    char key[IPADDR_STRLEN + 8];
+    bool keyed = false;
+    int top = lua_gettop(L);
+    for (int p = 0; p < PERIODS; p++)
+        for (int i = 0; i < e->count[CK_HOST + p]; i++) {
+            lua_rawgeti(L, LUA_REGISTRYINDEX, e->scripts[CK_HOST + p][i].ref);
+            if (lua_getupvalue(L, -1, 1) && lua_type(L, -1) == LUA_TTABLE) {
+                lua_pushliteral(L, "host_state");
+                if (lua_rawget(L, -2) == LUA_TTABLE) {
+                    if (!keyed)
+                        alerts_host_value(h, key, sizeof(key));
+                    keyed = true;
+                    lua_pushnil(L);
+                    lua_setfield(L, -2, key);
+                }
+            }
+            lua_settop(L, top);
+        }
 }
 
 void check_end_of_input(struct iface *ifc)

@@ -27,6 +27,7 @@ void check_flow_detected(struct iface *ifc, struct flow *f);
 void check_flow_end(struct iface *ifc, struct flow *f);
 void check_clock(struct iface *ifc, uint64_t now_us);
 void check_end_of_input(struct iface *ifc);
+void check_host_free(struct iface *ifc, struct host *h);
 
 /* Protocol detected (once per flow). */
 static inline void checks_on_flow_detected(struct iface *ifc, struct flow *f)
@@ -40,6 +41,14 @@ static inline void checks_on_flow_end(struct iface *ifc, struct flow *f)
 {
     if (ifc->checks)
         check_flow_end(ifc, f);
+}
+
+/* The host leaves memory (idle purge): its entries in the host scripts' host_state tables
+ * go with it. */
+static inline void checks_on_host_free(struct iface *ifc, struct host *h)
+{
+    if (ifc->checks)
+        check_host_free(ifc, h);
 }
 
 /* The interface clock moved: runs the periodic scripts whose period ended. */

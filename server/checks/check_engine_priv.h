@@ -25,9 +25,25 @@ enum check_kind {
     CK_KINDS = CK_SYSTEM + PERIODS,
 };
 
+/* A script's "-- @only: COND" lines (doc/checks.md): conditions the engine tests in C
+ * before it enters Lua; the script runs when all hold. Each one must only skip runs in
+ * which the script would do nothing. */
+enum check_only {
+    ONLY_L7 = 1u << 0,          /* l7=NAME[,NAME]: master protocol (first part of the name) */
+    ONLY_NEW_RISKS = 1u << 1,   /* the flow has a risk whose alert it has not raised yet */
+    ONLY_BLACKLISTED = 1u << 2, /* host.is_blacklisted() */
+    ONLY_CONTACTS = 1u << 3,    /* new unanswered flows (contact counters) in this run or last */
+    ONLY_NEW_FLOWS = 1u << 4,   /* the host had new flows in this minute run or the last */
+};
+
+#define CHECK_ONLY_MAX_L7 8
+
 struct check_script {
-    char *name; /* relative to its root: "flow/end/count.lua" */
-    int ref;    /* the loaded chunk (with its own _ENV) in the registry */
+    char *name;    /* relative to its root: "flow/end/count.lua" */
+    int ref;       /* the loaded chunk (with its own _ENV) in the registry */
+    uint32_t only; /* enum check_only bits */
+    int num_l7;    /* ONLY_L7: protocol names */
+    char *l7[CHECK_ONLY_MAX_L7];
     uint32_t logged_errors;
     struct check_script_stats st; /* updated atomically: read by other threads */
 };
@@ -45,14 +61,25 @@ struct check_engine {
     uint64_t period_index[PERIODS];
     uint64_t next_tick_us;
     bool input_ended;
+    /* The current host had new flows / new unanswered flows in this minute run or the last
+     * (ONLY_NEW_FLOWS / ONLY_CONTACTS). */
+    bool host_new_flows, host_new_unanswered;
 };
 
 /* check_load.c: loads every script of the configured directories. 0, or -1 on a failure
  * to create the state. */
 int check_load_all(struct check_engine *e);
 
-/* check_engine.c: runs every script of `kind` with the context as it is. */
+/* check_engine.c: runs every script of `kind` with the context as it is (the current flow
+ * or host, if any, for the scripts' conditions). */
 void check_run_kind(struct check_engine *e, enum check_kind kind);
+
+/* check_only.c: parses the script's "-- @only:" lines (0, or -1 with a logged error: the
+ * script then runs without conditions); whether s runs for the current object. */
+int check_only_parse(struct check_engine *e, struct check_script *s, const char *path,
+                     enum check_kind kind);
+bool check_only_pass(struct check_engine *e, const struct check_script *s);
+void check_only_free(struct check_script *s);
 
 /* check_periodic.c */
 void check_run_period(struct check_engine *e, enum check_period p, uint64_t period_end_s);

@@ -60,6 +60,7 @@ static void load_one(struct check_engine *e, enum check_kind kind, const char *r
     memset(s, 0, sizeof(*s));
     s->name = strdup(rel);
     s->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    check_only_parse(e, s, path, kind);
     e->count[kind]++;
     log_info("%s: check script %s loaded", e->ifc->name, path);
 }

@@ -6,6 +6,7 @@
 #include "check_engine_priv.h"
 
 #include "../alerts/alert_state.h"
+#include "../core/host_contacts.h"
 #include "../core/log.h"
 #include "../core/probe.h"
 
@@ -35,6 +36,25 @@ static bool host_skipped(const struct host *h, uint64_t now_s)
     return h->check_skip && (h->check_skip_until_s == 0 || now_s < h->check_skip_until_s);
 }
 
+/* ONLY_NEW_FLOWS / ONLY_CONTACTS: the host's flow count, or its count of unanswered flows
+ * (the only events that feed its contact counters), moved since its last minute run, or
+ * moved in that run (a script that raised an alert then must run once more to release
+ * it). */
+static void note_host_news(struct check_engine *e, struct host *h)
+{
+    uint64_t flows = h->flows_as_client + h->flows_as_server;
+    bool now = flows != h->check_flows_seen;
+    e->host_new_flows = now || h->check_new_flows;
+    h->check_new_flows = now;
+    h->check_flows_seen = flows;
+
+    uint32_t unanswered = host_contacts_num_egress(h) + host_contacts_num_ingress(h);
+    now = unanswered != h->check_unanswered_seen;
+    e->host_new_unanswered = now || h->check_new_unanswered;
+    h->check_new_unanswered = now;
+    h->check_unanswered_seen = unanswered;
+}
+
 static void run_hosts(struct check_engine *e, enum check_period p, uint64_t now_s)
 {
     if (!e->count[CK_HOST + p])
@@ -43,6 +63,8 @@ static void run_hosts(struct check_engine *e, enum check_period p, uint64_t now_
         if (host_skipped(h, now_s))
             continue;
         e->ctx.host = h;
+        if (p == PERIOD_MINUTE)
+            note_host_news(e, h);
         /* host.triggerAlert engages minute alerts: those a minute run does not trigger
          * again are released (ntopng's host checks). */
         if (p == PERIOD_MINUTE)

@@ -52,6 +52,12 @@ struct host {
     /* Host check scripts: host.skipVisitedHost (until 0 = for ever), isFirstCheckRun. */
     bool check_skip, check_ran_once;
     uint32_t check_skip_until_s;
+    /* The check engine's memory from the last minute run (server/checks/check_periodic.c):
+     * flows_as_client + flows_as_server and the unanswered flows (host_contacts.h) then,
+     * and whether that run saw new ones. */
+    uint64_t check_flows_seen;
+    uint32_t check_unanswered_seen;
+    bool check_new_flows, check_new_unanswered;
     /* Score (ntopng's rule): the scores of its flows' alerts, as client or server, while
      * those flows live, plus its engaged host alerts (server/alerts/alert_state.c). */
     uint32_t score_as_client, score_as_server;

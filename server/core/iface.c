@@ -144,6 +144,7 @@ void iface_purge_idle(struct iface *ifc, bool force)
                 m->num_hosts--;
         }
         alerts_host_freed(ifc, h); /* its engaged alerts are released */
+        checks_on_host_free(ifc, h);
         host_table_remove(&ifc->hosts, h);
         host_free(&ifc->hosts, h);
     }

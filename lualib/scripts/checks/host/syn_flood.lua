@@ -2,6 +2,7 @@
 -- THRESHOLD distinct <client, server port> pairs on fewer than THRESHOLD distinct ports
 -- (many clients on a few ports; many ports is syn_scan.lua's scan) is a flood victim:
 -- engages ntopng's syn_flood host alert (6) while the condition holds.
+-- @only: contacts
 local THRESHOLD = 256 -- per minute
 local SCORE = 100
 

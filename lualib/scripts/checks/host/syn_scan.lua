@@ -4,6 +4,7 @@
 -- ntopng's syn_scan host alert (5) while the condition holds; it is released at the first
 -- minute it does not. The unanswered-contact counters are reset each minute by
 -- zz_reset_contacts.lua.
+-- @only: contacts
 local THRESHOLD = 256 -- per minute
 local SCORE = 100
 

@@ -14,16 +14,21 @@ local function json_string(s)
   end) .. '"'
 end
 
--- "ip" or "ip@vlan", the host entity value of the alert store (doc/alerts.md).
-function M.entity_value()
-  local vlan = host.vlan_id()
-  if vlan and vlan ~= 0 then return host.ip() .. "@" .. vlan end
-  return host.ip()
+-- "ip" or "ip@vlan", the host entity value of the alert store (doc/alerts.md); ip and vlan
+-- are host.ip() and host.vlan_id() when the caller has them already.
+function M.entity_value(ip, vlan)
+  ip = ip or host.ip()
+  if vlan == nil then vlan = host.vlan_id() end
+  if vlan and vlan ~= 0 then return ip .. "@" .. vlan end
+  return ip
 end
 
--- engaged: the calling script's own table of engaged entity values.
-function M.update(engaged, key, alert_type, score, triggered, message)
-  local value = M.entity_value()
+-- engaged: the calling script's own table of engaged entity values; value: the host's
+-- entity value when the caller has it already.
+function M.update(engaged, key, alert_type, score, triggered, message, value)
+  -- Nothing to raise and nothing engaged to release: done without asking for the host.
+  if not triggered and next(engaged) == nil then return end
+  value = value or M.entity_value()
   if triggered then
     if not engaged[value] then
       local json = string.format(

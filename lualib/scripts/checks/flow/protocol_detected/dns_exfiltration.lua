@@ -4,10 +4,16 @@
 -- Thresholds: a name of at least 64 characters whose leftmost labels (all but the last
 -- two) have a Shannon entropy of at least 3.5 bits per character, or a single label of
 -- at least 50 characters (DNS labels are at most 63).
+-- @only: l7=DNS
 local MIN_NAME_LEN = 64
 local MIN_LABEL_LEN = 50
 local MIN_ENTROPY = 3.5
 local DNS_DATA_EXFILTRATION = 6
+
+local q = flow.dns()["protos.dns.last_query"]
+-- Cheapest test first: a name shorter than both limits can neither be long nor hold a long
+-- label.
+if type(q) ~= "string" or #q < MIN_LABEL_LEN and #q < MIN_NAME_LEN then return end
 
 local function entropy(s)
   local counts, n = {}, #s
@@ -20,9 +26,6 @@ local function entropy(s)
   end
   return h
 end
-
-local q = flow.dns()["protos.dns.last_query"]
-if type(q) ~= "string" or q == "" then return end
 
 local labels, longest = {}, 0
 for l in q:gmatch("[^%.]+") do

@@ -6,6 +6,7 @@
 --   return { dhcp = {"192.168.1.1"}, dns = {"192.168.1.1", "8.8.8.8"}, ntp = {} }
 -- A protocol absent from the file is not checked; without the file the check is silent.
 -- An empty list means "no server of that protocol is expected".
+-- @only: l7=DHCP,DNS,NTP
 local ALERTS = { dhcp = 32, dns = 33, ntp = 35 }
 local PROTOS = { DHCP = "dhcp", DNS = "dns", NTP = "ntp" }
 
