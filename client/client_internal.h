@@ -76,6 +76,12 @@ int ntop_records_from_wire(struct ntop_value *out, const Ntop__V1__Records *rec,
 int ntop_reply_decode(const uint8_t *buf, size_t len, const struct wire_limits *lim,
                       struct ntop_result *res);
 
+/* The fast path of ntop_reply_decode (reply_fast.c), after the pre-check: the reply read in
+ * place. 0 with res's values and context set, or -1 with res untouched when the reply needs
+ * the slow path (an encoding protobuf-c does not write, or any error). */
+int ntop_reply_fast(const uint8_t *buf, size_t len, const struct wire_limits *lim,
+                    struct ntop_result *res);
+
 /* Context <-> wire. to_wire borrows ctx's strings (NULL ctx = default); from_wire copies. */
 void ntop_context_to_wire(Ntop__V1__Context *w, const struct ntop_context *ctx);
 int ntop_context_from_wire(struct ntop_context *ctx, const Ntop__V1__Context *w);

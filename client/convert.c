@@ -381,6 +381,9 @@ int ntop_reply_decode(const uint8_t *buf, size_t len, const struct wire_limits *
     char err[256] = "";
     if (ntop_wire_check(buf, len, &lim, err, sizeof(err)) != 0)
         return fail(res, NTOP_STATUS_RESOURCE_EXHAUSTED, "reply refused: %s", err);
+    if (ntop_reply_fast(buf, len, &lim, res) == 0)
+        return NTOP_STATUS_OK;
+    /* the slow path: protobuf-c, then conversion (every error is reported from here) */
     Ntop__V1__Reply *reply = ntop__v1__reply__unpack(NULL, len, buf);
     if (!reply)
         return fail(res, NTOP_STATUS_INTERNAL, "malformed reply (not an ntop.v1.Reply)");

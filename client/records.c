@@ -11,18 +11,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Entries are written with streaming stores: a page's ~35 MB of entries is far bigger than
- * the caches, and plain stores read every line from memory before writing it. */
-#if defined(__SSE2__)
+/* Entries are built in a small buffer on the stack and copied to the block with streaming
+ * stores: a page's ~35 MB of entries is far bigger than the caches, and plain stores would
+ * read every line from memory before writing it. */
+#define STAGE_ENTRIES 32
+
+#if defined(__SSE2__) && !defined(NTOP_NO_STREAM)
 #include <emmintrin.h>
 _Static_assert(sizeof(struct ntop_entry) % 16 == 0, "entries are whole 16-byte units");
 
-static inline void entry_store(struct ntop_entry *dst, const struct ntop_entry *src)
+static inline void entries_copy(struct ntop_entry *dst, const struct ntop_entry *src, size_t n)
 {
     const __m128i *s = (const __m128i *)src;
     __m128i *d = (__m128i *)dst; /* 16-aligned: the block is, and entries are 16-byte units */
-    for (size_t i = 0; i < sizeof(*dst) / 16; i++)
-        _mm_stream_si128(d + i, _mm_loadu_si128(s + i));
+    for (size_t i = 0; i < n * sizeof(*dst) / 16; i++)
+        _mm_stream_si128(d + i, _mm_load_si128(s + i));
 }
 
 static inline void entries_done(void)
@@ -30,9 +33,9 @@ static inline void entries_done(void)
     _mm_sfence(); /* the streamed entries visible to any thread the value goes to */
 }
 #else
-static inline void entry_store(struct ntop_entry *dst, const struct ntop_entry *src)
+static inline void entries_copy(struct ntop_entry *dst, const struct ntop_entry *src, size_t n)
 {
-    *dst = *src;
+    memcpy(dst, src, n * sizeof(*dst));
 }
 
 static inline void entries_done(void) {}
@@ -75,15 +78,15 @@ static int record_fill(struct ntop_value *out, struct column *cols, size_t nk, s
                        uint32_t *elements, char *err, size_t errlen)
 {
     struct ntop_entry *e = b->entries;
-    size_t n = 0;
+    _Alignas(16) struct ntop_entry stage[STAGE_ENTRIES];
+    size_t n = 0, k = 0; /* entries in the row, of them still in stage */
     int rc = 0;
     for (size_t j = 0; j < nk && rc == 0; j++) {
         struct column *c = &cols[j];
         const uint8_t t = c->types ? c->types[row] : WIRE_CELL_NONE;
         if (t == WIRE_CELL_NONE)
             continue;
-        struct ntop_entry tmp;
-        struct ntop_value *v = &tmp.value;
+        struct ntop_value *v = &stage[k].value;
         memset(v, 0, sizeof(*v));
         switch (t) {
         case WIRE_CELL_FALSE:
@@ -111,9 +114,14 @@ static int record_fill(struct ntop_value *out, struct column *cols, size_t nk, s
                 continue; /* v is nil: the entry is not kept */
             break;
         }
-        tmp.key = c->key;
-        entry_store(&e[n++], &tmp);
+        stage[k++].key = c->key;
+        n++;
+        if (k == STAGE_ENTRIES) {
+            entries_copy(e + n - k, stage, k);
+            k = 0;
+        }
     }
+    entries_copy(e + n - k, stage, k);
     memset(out, 0, sizeof(*out));
     out->type = NTOP_TTABLE;
     if (n) {
