@@ -109,14 +109,20 @@ static int packed_count(struct rd r, size_t *n)
     return r.p == r.end || r.end[-1] < 0x80 ? 0 : GIVE_UP;
 }
 
-static int column_read(struct fast *f, struct rd r, Ntop__V1__Column *c)
+/* A column's packed fields, between column_scan and column_fill. */
+struct packed {
+    struct rd all, integers, numbers, lengths;
+};
+
+/* Reads column c's fields and counts: bytes point into the message, packed fields are kept in
+ * *pk for column_fill. */
+static int column_scan(struct rd r, Ntop__V1__Column *c, struct packed *pk)
 {
-    struct rd ints = {0}, nums = {0}, lens = {0};
-    bool seen[6] = {false};
-    struct rd all = r;
+    bool seen[5] = {false};
     uint32_t field, wt;
     int rc;
     ntop__v1__column__init(c);
+    pk->all = r;
     while ((rc = rd_key(&r, &field, &wt)) == 0) {
         struct rd sub;
         if (field >= 1 && field <= 6 && wt != 2)
@@ -125,21 +131,22 @@ static int column_read(struct fast *f, struct rd r, Ntop__V1__Column *c)
             if (seen[field - 1] || rd_len(&r, &sub) != 0)
                 return GIVE_UP; /* a field given twice: merged or replaced by protobuf-c */
             seen[field - 1] = true;
+            ProtobufCBinaryData bytes = {(size_t)(sub.end - sub.p), (uint8_t *)sub.p};
             switch (field) {
             case 1:
-                c->types = (ProtobufCBinaryData){(size_t)(sub.end - sub.p), (uint8_t *)sub.p};
+                c->types = bytes;
                 break;
             case 2:
-                ints = sub;
+                pk->integers = sub;
                 break;
             case 3:
-                nums = sub;
+                pk->numbers = sub;
                 break;
             case 4:
-                lens = sub;
+                pk->lengths = sub;
                 break;
             default:
-                c->string_data = (ProtobufCBinaryData){(size_t)(sub.end - sub.p), (uint8_t *)sub.p};
+                c->string_data = bytes;
                 break;
             }
         } else if (field == 6) {
@@ -150,43 +157,57 @@ static int column_read(struct fast *f, struct rd r, Ntop__V1__Column *c)
             return GIVE_UP;
         }
     }
-    if (rc != 1)
+    if (rc != 1 || packed_count(pk->integers, &c->n_integers) != 0 ||
+        packed_count(pk->lengths, &c->n_string_lengths) != 0 ||
+        (pk->numbers.end - pk->numbers.p) % 8 != 0)
         return GIVE_UP;
-    if (packed_count(ints, &c->n_integers) != 0 || packed_count(lens, &c->n_string_lengths) != 0 ||
-        (nums.end - nums.p) % 8 != 0)
-        return GIVE_UP;
-    c->n_numbers = (size_t)(nums.end - nums.p) / 8;
-    if ((c->n_integers && !(c->integers = wire_arena_alloc(&f->arena, c->n_integers * 8))) ||
-        (c->n_numbers && !(c->numbers = wire_arena_alloc(&f->arena, c->n_numbers * 8))) ||
-        (c->n_string_lengths &&
-         !(c->string_lengths = wire_arena_alloc(&f->arena, c->n_string_lengths * 4))) ||
-        (c->n_tables && !(c->tables = wire_arena_alloc(&f->arena, c->n_tables * sizeof(void *)))))
-        return GIVE_UP;
+    c->n_numbers = (size_t)(pk->numbers.end - pk->numbers.p) / 8;
+    return 0;
+}
+
+/* Bytes of column c's arrays in the scratch buffer (8-byte ones, then lengths). */
+static size_t column_wide(const Ntop__V1__Column *c)
+{
+    return (c->n_integers + c->n_numbers + c->n_tables) * 8;
+}
+
+/* Decodes column c's packed fields into arrays taken from *wide and *narrow. */
+static int column_fill(Ntop__V1__Column *c, struct packed *pk, uint8_t **wide, uint8_t **narrow)
+{
+    c->integers = (int64_t *)*wide;
+    c->numbers = (double *)(c->integers + c->n_integers);
+    c->tables = (Ntop__V1__Value **)(c->numbers + c->n_numbers);
+    for (size_t i = 0; i < c->n_tables; i++)
+        c->tables[i] = NULL; /* first: records_free_tables reads them on any failure */
+    *wide += column_wide(c);
+    c->string_lengths = (uint32_t *)*narrow;
+    *narrow += c->n_string_lengths * 4;
     for (size_t i = 0; i < c->n_integers; i++) {
         uint64_t v;
-        if (rd_varint(&ints, &v) != 0)
+        if (rd_varint(&pk->integers, &v) != 0)
             return GIVE_UP;
         c->integers[i] = (int64_t)(v >> 1) ^ -(int64_t)(v & 1); /* zigzag */
     }
     if (c->n_numbers)
-        memcpy(c->numbers, nums.p, c->n_numbers * 8);
+        memcpy(c->numbers, pk->numbers.p, c->n_numbers * 8);
     for (size_t i = 0; i < c->n_string_lengths; i++) {
         uint64_t v;
-        if (rd_varint(&lens, &v) != 0 || v > UINT32_MAX)
+        if (rd_varint(&pk->lengths, &v) != 0 || v > UINT32_MAX)
             return GIVE_UP;
         c->string_lengths[i] = (uint32_t)v;
     }
     /* table cells: unpacked one by one (rare: nested tables inside records) */
     for (size_t i = 0; i < c->n_tables;) {
         struct rd sub;
-        if (rd_key(&all, &field, &wt) != 0)
+        uint32_t field, wt;
+        if (rd_key(&pk->all, &field, &wt) != 0)
             return GIVE_UP;
         if (field != 6) {
-            if (rd_skip(&all, wt) != 0)
+            if (rd_skip(&pk->all, wt) != 0)
                 return GIVE_UP;
             continue;
         }
-        if (rd_len(&all, &sub) != 0 ||
+        if (rd_len(&pk->all, &sub) != 0 ||
             !(c->tables[i] = ntop__v1__value__unpack(NULL, (size_t)(sub.end - sub.p), sub.p)))
             return GIVE_UP;
         i++;
@@ -199,7 +220,7 @@ static void records_free_tables(Ntop__V1__Records *rec)
 {
     for (size_t j = 0; j <= rec->n_columns; j++) {
         const Ntop__V1__Column *c = j < rec->n_columns ? rec->columns[j] : rec->row_keys;
-        for (size_t i = 0; c && c->tables && i < c->n_tables; i++)
+        for (size_t i = 0; c && c->tables && i < c->n_tables; i++) /* NULL: not unpacked */
             if (c->tables[i])
                 ntop__v1__value__free_unpacked(c->tables[i], NULL);
     }
@@ -234,9 +255,12 @@ static int records_read(struct fast *f, struct rd r, struct ntop_value *out, uin
     }
     if (rc != 1 || nk != nc)
         return GIVE_UP;
+    struct packed *pk = NULL;
+    uint8_t *scratch = NULL;
     if ((nk && (!(rec.keys = wire_arena_alloc(&f->arena, nk * sizeof(*rec.keys))) ||
                 !(rec.columns = wire_arena_alloc(&f->arena, nk * sizeof(*rec.columns))))) ||
-        (keyed && !(rec.row_keys = wire_arena_alloc(&f->arena, sizeof(*rec.row_keys)))))
+        (keyed && !(rec.row_keys = wire_arena_alloc(&f->arena, sizeof(*rec.row_keys)))) ||
+        !(pk = wire_arena_alloc(&f->arena, (nk + 1) * sizeof(*pk))))
         return GIVE_UP;
     if (keyed)
         ntop__v1__column__init(rec.row_keys);
@@ -255,16 +279,32 @@ static int records_read(struct fast *f, struct rd r, struct ntop_value *out, uin
                 goto out;
             if (field == 2)
                 rec.columns[rec.n_columns++] = c;
-            if (column_read(f, sub, c) != 0)
+            if (column_scan(sub, c, &pk[field == 4 ? nk : rec.n_columns - 1]) != 0)
                 goto out;
         } else if (rd_skip(&r, wt) != 0) {
             goto out;
         }
     }
+    /* the packed arrays, all columns in one buffer (not zeroed: every element is written) */
+    size_t wide = 0, narrow = 0;
+    for (size_t j = 0; j <= nk; j++) {
+        const Ntop__V1__Column *c = j < nk ? rec.columns[j] : rec.row_keys;
+        wide += c ? column_wide(c) : 0;
+        narrow += c ? c->n_string_lengths * 4 : 0;
+    }
+    if (!(scratch = malloc(wide + narrow + 1)))
+        goto out;
+    uint8_t *w = scratch, *n = scratch + wide;
+    for (size_t j = 0; j <= nk; j++) {
+        Ntop__V1__Column *c = j < nk ? rec.columns[j] : rec.row_keys;
+        if (c && column_fill(c, &pk[j], &w, &n) != 0)
+            goto out;
+    }
     char err[128];
     rc = ntop_records_from_wire(out, &rec, f->lim, depth, &f->elements, err, sizeof(err));
 out:
     records_free_tables(&rec);
+    free(scratch);
     return rc == 0 ? 0 : GIVE_UP;
 }
 
