@@ -20,6 +20,10 @@
  * this size. */
 #define BLOCK_SPARE_MAX ((size_t)256 << 20)
 
+/* The internal string fields live in the union's room: the public layout is unchanged. */
+_Static_assert(sizeof(struct ntop_value) == 56 && sizeof(struct ntop_entry) == 112,
+               "struct ntop_value keeps its size (ABI)");
+
 struct ntop_block {
     atomic_size_t refs;
     size_t mapped; /* bytes mapped (munmap), 0 when malloc'd */

@@ -96,7 +96,7 @@ struct drops {
     size_t n;
 };
 
-static void drop(struct drops *d, struct ntop_block *b)
+static inline void drop(struct drops *d, struct ntop_block *b)
 {
     if (d->block != b) {
         ntop_block_release(d->block, d->n);
@@ -106,8 +106,11 @@ static void drop(struct drops *d, struct ntop_block *b)
     d->n++;
 }
 
-/* Frees what v owns. The values inside a freed table are not reset (nobody sees them again). */
-static void clear_value(struct ntop_value *v, struct drops *d)
+static void clear_table(struct ntop_value *v, struct drops *d);
+
+/* Frees what v owns. The values inside a freed table are not reset (nobody sees them again).
+ * Inline: scalars and shared strings, most of a decoded page, cost no call. */
+static inline void clear_value(struct ntop_value *v, struct drops *d)
 {
     if (v->type == NTOP_TSTRING) {
         struct ntop_block *b = ntop_string_block(v);
@@ -116,19 +119,24 @@ static void clear_value(struct ntop_value *v, struct drops *d)
         else
             free(v->string.data);
     } else if (v->type == NTOP_TTABLE) {
-        for (size_t i = 0; i < v->table.n_array; i++)
-            clear_value(&v->table.array[i], d);
-        for (size_t i = 0; i < v->table.n_entries; i++) {
-            clear_value(&v->table.entries[i].key, d);
-            clear_value(&v->table.entries[i].value, d);
-        }
-        struct ntop_block *b = ntop_table_block(v);
-        if (b) {
-            drop(d, b); /* last: the entries just read are in b */
-        } else {
-            free(v->table.array);
-            free(v->table.entries);
-        }
+        clear_table(v, d);
+    }
+}
+
+static void clear_table(struct ntop_value *v, struct drops *d)
+{
+    for (size_t i = 0; i < v->table.n_array; i++)
+        clear_value(&v->table.array[i], d);
+    for (size_t i = 0; i < v->table.n_entries; i++) {
+        clear_value(&v->table.entries[i].key, d);
+        clear_value(&v->table.entries[i].value, d);
+    }
+    struct ntop_block *b = ntop_table_block(v);
+    if (b) {
+        drop(d, b); /* last: the entries just read are in b */
+    } else {
+        free(v->table.array);
+        free(v->table.entries);
     }
 }
 
