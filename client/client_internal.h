@@ -54,9 +54,88 @@ int ntop_value_from_wire(struct ntop_value *out, const Ntop__V1__Value *w,
                          const struct wire_limits *lim, uint32_t *elements, char *err,
                          size_t errlen);
 
+/* ntop_value_from_wire for a value `depth` tables down (for records.c). */
+int ntop_value_from_wire_at(struct ntop_value *out, const Ntop__V1__Value *w,
+                            const struct wire_limits *lim, uint32_t depth, uint32_t *elements,
+                            char *err, size_t errlen);
+
+/* A float key with an integer value becomes that integer, as in Lua (2.0 is the key 2). */
+void ntop_normalize_key(struct ntop_value *k);
+
+/* Table.records (records.c) into *out, an empty table `depth` tables down: the records' entries
+ * and strings in one shared block. 0, or NTOP_EINVAL / NTOP_ELIMIT / NTOP_ENOMEM with a
+ * message in err and what was converted counted in out (the caller clears it). */
+int ntop_records_from_wire(struct ntop_value *out, const Ntop__V1__Records *rec,
+                           const struct wire_limits *lim, uint32_t depth, uint32_t *elements,
+                           char *err, size_t errlen);
+
+/* Decodes the serialized ntop.v1.Reply buf[0..len) into res (values and context; res as
+ * ntop_client_call filled it before the call: status OK, the context sent): checked against
+ * lim first, then unpacked and converted. Returns the status; a refused reply leaves no values
+ * and a message. */
+int ntop_reply_decode(const uint8_t *buf, size_t len, const struct wire_limits *lim,
+                      struct ntop_result *res);
+
+/* The fast path of ntop_reply_decode (reply_fast.c), after the pre-check: the reply read in
+ * place. 0 with res's values and context set, or -1 with res untouched when the reply needs
+ * the slow path (an encoding protobuf-c does not write, or any error). */
+int ntop_reply_fast(const uint8_t *buf, size_t len, const struct wire_limits *lim,
+                    struct ntop_result *res);
+
 /* Context <-> wire. to_wire borrows ctx's strings (NULL ctx = default); from_wire copies. */
 void ntop_context_to_wire(Ntop__V1__Context *w, const struct ntop_context *ctx);
 int ntop_context_from_wire(struct ntop_context *ctx, const Ntop__V1__Context *w);
+
+/* ---- shared blocks (block.c) ---- */
+
+/* The references a block starts with while it is being filled: values cleared during the
+ * build cannot free it. The builder then drops NTOP_BLOCK_BUILDING minus the references it
+ * handed out (ntop_block_release), which frees a block nobody took. */
+#define NTOP_BLOCK_BUILDING (SIZE_MAX / 2)
+
+struct ntop_block;
+
+/* A block with `size` bytes of data (ntop_block_data, aligned for any type). NULL: no memory. */
+struct ntop_block *ntop_block_new(size_t size);
+void *ntop_block_data(struct ntop_block *b);
+
+/* Drops n references; the last frees the block. Any thread. */
+void ntop_block_release(struct ntop_block *b, size_t n);
+
+/* Makes *v the string data[0..len) (NUL-terminated, inside b), holding one reference to b
+ * (taken by the caller). ntop_string_block: the block of a shared string, else NULL. */
+void ntop_string_share(struct ntop_value *v, struct ntop_block *b, char *data, size_t len);
+static inline struct ntop_block *ntop_string_block(const struct ntop_value *v);
+
+/* Makes *t an empty table whose entries are filled in place at `entries` (inside b, room
+ * counted by the caller), holding one reference to b. ntop_table_block: the block of such a
+ * table, else NULL. ntop_table_own: gives such a table entries of its own before it grows
+ * (0 or NTOP_ENOMEM; 0 for other tables). */
+void ntop_table_share(struct ntop_value *t, struct ntop_block *b, struct ntop_entry *entries);
+static inline struct ntop_block *ntop_table_block(const struct ntop_value *t);
+int ntop_table_own(struct ntop_value *t);
+
+/* The tags: the block's address mixed with the data's, so that only ntop_string_share and
+ * ntop_table_share make values that read as shared (inline: clearing a page checks 600,000). */
+#define NTOP_STRING_SALT ((uintptr_t)0x5a3c96e1b2d4f807ull)
+#define NTOP_TABLE_SALT  ((uintptr_t)0xc3a5e1f00f1e5a3cull)
+
+static inline struct ntop_block *ntop_string_block(const struct ntop_value *v)
+{
+    uintptr_t b = (uintptr_t)v->string.block_;
+    return b && v->string.tag_ == (b ^ (uintptr_t)v->string.data ^ NTOP_STRING_SALT)
+               ? (struct ntop_block *)b
+               : NULL;
+}
+
+static inline struct ntop_block *ntop_table_block(const struct ntop_value *t)
+{
+    uintptr_t b = t->table.cap_array;
+    return !t->table.array && b &&
+                   t->table.cap_entries == (b ^ (uintptr_t)t->table.entries ^ NTOP_TABLE_SALT)
+               ? (struct ntop_block *)b
+               : NULL;
+}
 
 /* Allocation helpers with the NUL-terminated copy the public API promises. */
 char *ntop_strndup(const char *s, size_t len);

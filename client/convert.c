@@ -1,6 +1,5 @@
 /* C values to and from the wire (ntop.v1.Value), and ntop_client_call on top of the raw call. */
 #include "client_internal.h"
-#include "wire_records.h"
 
 #include <ctype.h>
 #include <stddef.h>
@@ -129,7 +128,7 @@ static int from_wire(struct ntop_value *out, const Ntop__V1__Value *w,
                      size_t errlen);
 
 /* A float key with an integer value is that integer, as in Lua (2.0 is the key 2). */
-static void normalize_key(struct ntop_value *k)
+void ntop_normalize_key(struct ntop_value *k)
 {
     if (k->type == NTOP_TNUMBER && floor(k->number) == k->number &&
         k->number >= -9223372036854775808.0 && k->number < 9223372036854775808.0) {
@@ -137,149 +136,6 @@ static void normalize_key(struct ntop_value *k)
         k->type = NTOP_TINTEGER;
         k->integer = i;
     }
-}
-
-/* One cell of a records column (not WIRE_CELL_NONE) into *out. */
-static int cell_from_wire(struct ntop_value *out, const struct wire_cell_value *c,
-                          const struct wire_limits *lim, uint32_t depth, uint32_t *elements,
-                          char *err, size_t errlen)
-{
-    if (c->kind == WIRE_CELL_TABLE) /* any Value: from_wire counts it */
-        return from_wire(out, c->table, lim, depth, elements, err, errlen);
-    memset(out, 0, sizeof(*out));
-    if (++*elements > lim->max_elements) {
-        snprintf(err, errlen, "more than %u values in one message", lim->max_elements);
-        return NTOP_ELIMIT;
-    }
-    switch (c->kind) {
-    case WIRE_CELL_FALSE:
-    case WIRE_CELL_TRUE:
-        out->type = NTOP_TBOOLEAN;
-        out->boolean = c->kind == WIRE_CELL_TRUE;
-        return 0;
-    case WIRE_CELL_INTEGER:
-        out->type = NTOP_TINTEGER;
-        out->integer = c->integer;
-        return 0;
-    case WIRE_CELL_NUMBER:
-        out->type = NTOP_TNUMBER;
-        out->number = c->number;
-        return 0;
-    case WIRE_CELL_STRING:
-        if (ntop_string_init(out, c->string, c->len) != 0) {
-            snprintf(err, errlen, "out of memory");
-            return NTOP_ENOMEM;
-        }
-        return 0;
-    default:
-        snprintf(err, errlen, "records cell without a value");
-        return NTOP_EINVAL;
-    }
-}
-
-/* Record `row` of rec into *out (a table of the cells it has), the cursors moved past it. */
-static int record_from_wire(struct ntop_value *out, const Ntop__V1__Records *rec,
-                            struct wire_column_cursor *cur, size_t row,
-                            const struct wire_limits *lim, uint32_t depth, uint32_t *elements,
-                            char *err, size_t errlen)
-{
-    out->type = NTOP_TTABLE;
-    const size_t nk = rec->n_keys;
-    size_t present = 0; /* entries sized to the record: 112 bytes each, so no spare ones */
-    for (size_t j = 0; j < nk; j++)
-        present += cur[j].c && cur[j].c->types.data[row] != WIRE_CELL_NONE;
-    /* not zeroed: only the n_entries filled ones are ever read */
-    if (present && !(out->table.entries = malloc(present * sizeof(*out->table.entries))))
-        goto oom;
-    out->table.cap_entries = present;
-    int rc = 0;
-    for (size_t j = 0; j < nk; j++) {
-        struct wire_cell_value c = {0};
-        wire_column_next(&cur[j], row, &c);
-        if (c.kind == WIRE_CELL_NONE || rc != 0) /* after a failure: only move the cursors */
-            continue;
-        struct ntop_entry *d = &out->table.entries[out->table.n_entries];
-        if (ntop_string_init(&d->key, rec->keys[j].data, rec->keys[j].len) != 0) {
-            snprintf(err, errlen, "out of memory");
-            rc = NTOP_ENOMEM;
-            continue;
-        }
-        if ((rc = cell_from_wire(&d->value, &c, lim, depth + 1, elements, err, errlen)) != 0) {
-            ntop_value_clear(&d->key);
-            continue;
-        }
-        out->table.n_entries++;
-    }
-    return rc;
-oom:
-    snprintf(err, errlen, "out of memory");
-    return NTOP_ENOMEM;
-}
-
-/* Table.records: records as the array part, or under their row keys. */
-static int records_from_wire(struct ntop_value *out, const Ntop__V1__Records *rec,
-                             const struct wire_limits *lim, uint32_t depth, uint32_t *elements,
-                             char *err, size_t errlen)
-{
-    size_t cells;
-    if (wire_records_check(rec, &cells, err, errlen) != 0)
-        return NTOP_EINVAL;
-    const size_t nr = rec->count, nk = rec->n_keys;
-    const bool keyed = rec->row_keys != NULL;
-    if (nr && depth + 1 >= lim->max_depth) {
-        snprintf(err, errlen, "tables nested deeper than %u levels", lim->max_depth);
-        return NTOP_ELIMIT;
-    }
-    if (nr > lim->max_elements || cells > lim->max_elements) {
-        snprintf(err, errlen, "more than %u values in one message", lim->max_elements);
-        return NTOP_ELIMIT;
-    }
-    struct wire_column_cursor *cur = calloc(nk + 1, sizeof(*cur));
-    if (!cur)
-        goto oom;
-    for (size_t j = 0; j < nk; j++)
-        cur[j].c = rec->columns[j];
-    cur[nk].c = rec->row_keys;
-    int rc = 0;
-    if (!keyed) {
-        if (nr && !(out->table.array = calloc(nr, sizeof(*out->table.array)))) {
-            free(cur);
-            goto oom;
-        }
-        out->table.cap_array = nr;
-        for (size_t i = 0; i < nr && rc == 0; i++) {
-            rc = record_from_wire(&out->table.array[i], rec, cur, i, lim, depth + 1, elements, err,
-                                  errlen);
-            out->table.n_array++; /* counted even on failure: the caller clears it */
-        }
-        free(cur);
-        return rc;
-    }
-    if (nr && !(out->table.entries = calloc(nr, sizeof(*out->table.entries)))) {
-        free(cur);
-        goto oom;
-    }
-    out->table.cap_entries = nr;
-    for (size_t i = 0; i < nr && rc == 0; i++) {
-        struct ntop_entry *d = &out->table.entries[out->table.n_entries];
-        struct wire_cell_value k = {0};
-        wire_column_next(&cur[nk], i, &k);
-        if (k.kind == WIRE_CELL_NUMBER && isnan(k.number)) {
-            snprintf(err, errlen, "record without a valid key");
-            rc = NTOP_EINVAL;
-            break;
-        }
-        if ((rc = cell_from_wire(&d->key, &k, lim, depth + 1, elements, err, errlen)) != 0)
-            break;
-        normalize_key(&d->key);
-        out->table.n_entries++; /* counted even on failure: the caller clears it */
-        rc = record_from_wire(&d->value, rec, cur, i, lim, depth + 1, elements, err, errlen);
-    }
-    free(cur);
-    return rc;
-oom:
-    snprintf(err, errlen, "out of memory");
-    return NTOP_ENOMEM;
 }
 
 static int table_from_wire(struct ntop_value *out, const Ntop__V1__Table *t,
@@ -298,7 +154,7 @@ static int table_from_wire(struct ntop_value *out, const Ntop__V1__Table *t,
             snprintf(err, errlen, "table with both records and other keys");
             return NTOP_EINVAL;
         }
-        return records_from_wire(out, t->records, lim, depth, elements, err, errlen);
+        return ntop_records_from_wire(out, t->records, lim, depth, elements, err, errlen);
     }
     if (t->n_array + t->n_entries > lim->max_elements) {
         snprintf(err, errlen, "more than %u values in one message", lim->max_elements);
@@ -336,7 +192,7 @@ static int table_from_wire(struct ntop_value *out, const Ntop__V1__Table *t,
             ntop_value_clear(&d->key);
             continue;
         }
-        normalize_key(&d->key);
+        ntop_normalize_key(&d->key);
         out->table.n_entries++;
     }
     return 0;
@@ -390,6 +246,13 @@ static int from_wire(struct ntop_value *out, const Ntop__V1__Value *w,
         snprintf(err, errlen, "unknown value kind %d", (int)w->kind_case);
         return NTOP_EINVAL;
     }
+}
+
+int ntop_value_from_wire_at(struct ntop_value *out, const Ntop__V1__Value *w,
+                            const struct wire_limits *lim, uint32_t depth, uint32_t *elements,
+                            char *err, size_t errlen)
+{
+    return from_wire(out, w, lim, depth, elements, err, errlen);
 }
 
 int ntop_value_from_wire(struct ntop_value *out, const Ntop__V1__Value *w,
@@ -511,14 +374,16 @@ out:
     return status;
 }
 
-/* Unpacks the Reply in buf into res. Returns a status. */
-static int unpack_reply(struct ntop_client *c, const uint8_t *buf, size_t len,
-                        struct ntop_result *res)
+int ntop_reply_decode(const uint8_t *buf, size_t len, const struct wire_limits *limits,
+                      struct ntop_result *res)
 {
-    const struct wire_limits lim = ntop_client_limits(c);
+    const struct wire_limits lim = *limits;
     char err[256] = "";
     if (ntop_wire_check(buf, len, &lim, err, sizeof(err)) != 0)
         return fail(res, NTOP_STATUS_RESOURCE_EXHAUSTED, "reply refused: %s", err);
+    if (ntop_reply_fast(buf, len, &lim, res) == 0)
+        return NTOP_STATUS_OK;
+    /* the slow path: protobuf-c, then conversion (every error is reported from here) */
     Ntop__V1__Reply *reply = ntop__v1__reply__unpack(NULL, len, buf);
     if (!reply)
         return fail(res, NTOP_STATUS_INTERNAL, "malformed reply (not an ntop.v1.Reply)");
@@ -581,7 +446,8 @@ int ntop_client_call(struct ntop_client *c, const char *ns, const char *name,
     status = ntop_client_call_raw(c, path, req, req_len, &reply, &reply_len, &message);
     free(req);
     if (status == NTOP_STATUS_OK) {
-        status = unpack_reply(c, reply, reply_len, res);
+        const struct wire_limits lim = ntop_client_limits(c);
+        status = ntop_reply_decode(reply, reply_len, &lim, res);
     } else {
         res->status = status;
         res->message = message;

@@ -104,7 +104,12 @@ struct ntop_entry;
 
 /* A value owns its string bytes and table contents. Values made by the ntop_value_new_*
  * constructors are heap nodes (ntop_value_free); values inside tables, results and arrays
- * are released with ntop_value_clear. A zeroed struct is nil. */
+ * are released with ntop_value_clear. A zeroed struct is nil.
+ * Ownership: string bytes and table arrays are released only by ntop_value_clear (never free()
+ * or realloc() them yourself): results decoded from the probe keep the strings and record
+ * entries of one list of records in one shared block, freed when its last value is cleared.
+ * Values move by struct copy (then nil the source, as ntop_table_set does); to keep a string
+ * beyond its result, move it out or ntop_value_copy it. */
 struct ntop_value {
     enum ntop_type type;
     union {
@@ -114,12 +119,15 @@ struct ntop_value {
         struct {
             char *data; /* len bytes, then a NUL that len does not count */
             size_t len;
+            void *block_;   /* internal: the shared block holding data, or NULL (own bytes) */
+            uintptr_t tag_; /* internal: checks block_ */
         } string;
         struct {
             struct ntop_value *array;   /* keys 1..n_array, in order (nil allowed inside) */
             struct ntop_entry *entries; /* every other key, no nil keys, no duplicates */
             size_t n_array, n_entries;
-            size_t cap_array, cap_entries; /* allocated sizes (internal) */
+            size_t cap_array, cap_entries; /* internal: allocated sizes, or the shared
+                                            * block holding entries (decoded records) */
         } table;
     };
 };

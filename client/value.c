@@ -27,6 +27,8 @@ int ntop_string_init(struct ntop_value *v, const void *data, size_t len)
     v->type = NTOP_TSTRING;
     v->string.data = p;
     v->string.len = len;
+    v->string.block_ = NULL; /* its own bytes */
+    v->string.tag_ = 0;
     return 0;
 }
 
@@ -87,23 +89,65 @@ struct ntop_value *ntop_value_new_table(void)
     return value_new(NTOP_TTABLE);
 }
 
+/* References to shared blocks dropped while clearing, one atomic operation per run of values
+ * from the same block (a decoded record: its entries, keys and strings) instead of one each. */
+struct drops {
+    struct ntop_block *block;
+    size_t n;
+};
+
+static inline void drop(struct drops *d, struct ntop_block *b)
+{
+    if (d->block != b) {
+        ntop_block_release(d->block, d->n);
+        d->block = b;
+        d->n = 0;
+    }
+    d->n++;
+}
+
+static void clear_table(struct ntop_value *v, struct drops *d);
+
+/* Frees what v owns. The values inside a freed table are not reset (nobody sees them again).
+ * Inline: scalars and shared strings, most of a decoded page, cost no call. */
+static inline void clear_value(struct ntop_value *v, struct drops *d)
+{
+    if (v->type == NTOP_TSTRING) {
+        struct ntop_block *b = ntop_string_block(v);
+        if (b)
+            drop(d, b);
+        else
+            free(v->string.data);
+    } else if (v->type == NTOP_TTABLE) {
+        clear_table(v, d);
+    }
+}
+
+static void clear_table(struct ntop_value *v, struct drops *d)
+{
+    for (size_t i = 0; i < v->table.n_array; i++)
+        clear_value(&v->table.array[i], d);
+    for (size_t i = 0; i < v->table.n_entries; i++) {
+        clear_value(&v->table.entries[i].key, d);
+        clear_value(&v->table.entries[i].value, d);
+    }
+    struct ntop_block *b = ntop_table_block(v);
+    if (b) {
+        drop(d, b); /* last: the entries just read are in b */
+    } else {
+        free(v->table.array);
+        free(v->table.entries);
+    }
+}
+
 void ntop_value_clear(struct ntop_value *v)
 {
     if (!v)
         return;
-    if (v->type == NTOP_TSTRING) {
-        free(v->string.data);
-    } else if (v->type == NTOP_TTABLE) {
-        for (size_t i = 0; i < v->table.n_array; i++)
-            ntop_value_clear(&v->table.array[i]);
-        for (size_t i = 0; i < v->table.n_entries; i++) {
-            ntop_value_clear(&v->table.entries[i].key);
-            ntop_value_clear(&v->table.entries[i].value);
-        }
-        free(v->table.array);
-        free(v->table.entries);
-    }
-    memset(v, 0, sizeof(*v));
+    struct drops d = {0};
+    clear_value(v, &d);
+    memset(v, 0, sizeof(*v)); /* before the drop: v may itself be inside the block */
+    ntop_block_release(d.block, d.n);
 }
 
 void ntop_value_free(struct ntop_value *v)
@@ -304,7 +348,7 @@ int ntop_table_append(struct ntop_value *t, struct ntop_value *v)
     if (!v)
         return NTOP_ENOMEM;
     int rc = NTOP_EINVAL;
-    if (t && t->type == NTOP_TTABLE)
+    if (t && t->type == NTOP_TTABLE && (rc = ntop_table_own(t)) == 0)
         rc = grow((void **)&t->table.array, &t->table.cap_array, t->table.n_array + 1,
                   sizeof(*t->table.array));
     if (rc == 0) {
@@ -321,6 +365,8 @@ static int table_set(struct ntop_value *t, struct ntop_value *key, struct ntop_v
     if (!t || t->type != NTOP_TTABLE || key->type == NTOP_TNIL ||
         (key->type == NTOP_TNUMBER && isnan(key->number)))
         return NTOP_EINVAL;
+    if (ntop_table_own(t) != 0) /* decoded records share their entries: copy them first */
+        return NTOP_ENOMEM;
     normalize_key(key);
     struct ntop_value *slot = (struct ntop_value *)table_lookup(t, key, 0);
     if (slot && slot >= t->table.array && slot < t->table.array + t->table.n_array) {
