@@ -428,9 +428,17 @@ static void sort_entries(struct host_entry *v, uint32_t n, int (*cmp)(const void
 /* Reorders v so that v[k] is the entry a full sort would put there, with every entry before
  * it not greater and every entry after it not smaller (quickselect; the comparators are total
  * orders, so the page equals the full sort's). Falls back to qsort on bad pivots. */
+/* a before b in cmp's order: the key inline when cmp orders by it first */
+static inline bool before(const struct host_entry *a, const struct host_entry *b,
+                          int (*cmp)(const void *, const void *), bool keyed)
+{
+    return keyed ? entry_before(a, b, cmp) : cmp(a, b) < 0;
+}
+
 static void select_nth(struct host_entry *v, uint32_t n, uint32_t k,
                        int (*cmp)(const void *, const void *))
 {
+    const bool keyed = key_first(cmp);
     uint32_t lo = 0, hi = n, budget = 64;
     while (hi - lo > 16) {
         if (budget-- == 0) {
@@ -439,15 +447,16 @@ static void select_nth(struct host_entry *v, uint32_t n, uint32_t k,
         }
         uint32_t mid = lo + (hi - lo) / 2, last = hi - 1;
         /* median of three into v[last] as the pivot */
-        if (cmp(&v[mid], &v[lo]) < 0)
+        if (before(&v[mid], &v[lo], cmp, keyed))
             swap_entries(&v[mid], &v[lo]);
-        if (cmp(&v[last], &v[lo]) < 0)
+        if (before(&v[last], &v[lo], cmp, keyed))
             swap_entries(&v[last], &v[lo]);
-        if (cmp(&v[mid], &v[last]) < 0)
+        if (before(&v[mid], &v[last], cmp, keyed))
             swap_entries(&v[mid], &v[last]);
+        const struct host_entry pivot = v[last];
         uint32_t store = lo;
         for (uint32_t i = lo; i < last; i++)
-            if (cmp(&v[i], &v[last]) < 0)
+            if (before(&v[i], &pivot, cmp, keyed))
                 swap_entries(&v[i], &v[store++]);
         swap_entries(&v[store], &v[last]);
         if (k == store)

@@ -96,7 +96,9 @@ LIMITED=$(add_user limited unprivileged 192.168.1.0/25)
 start_probe() {
     local script=$1
     shift
-    rm -f "$SOCK"
+    # the previous probe's output must not be mistaken for this one's (the shell may look
+    # before the new process has truncated the files)
+    rm -f "$SOCK" "$TMP/probe.out" "$TMP/probe.err"
     "$NTOP_PROBE" -i "$PCAP" -m 192.168.1.0/24 -d "$TMP/data" -r "$RSOCK" --rpc-listen "$T" \
         --run-script "$script" "$@" >"$TMP/probe.out" 2>"$TMP/probe.err" &
     PROBE_PID=$!
@@ -199,7 +201,7 @@ if [ "$CAPTURE" = test_01 ]; then
 
     # A one-hour age limit, pages polled while the capture is replayed: snapshots are cached
     # mid-capture, and the end of the file must replace them at once.
-    rm -f "$SOCK"
+    rm -f "$SOCK" "$TMP/probe.out" "$TMP/probe.err"
     "$NTOP_PROBE" -i "$PCAP" -m 192.168.1.0/24 -d "$TMP/data" -r "$RSOCK" --rpc-listen "$T" \
         --rpc-snapshot-ms 3600000 --run-script "$TMP/end.lua" >"$TMP/probe.out" 2>"$TMP/probe.err" &
     PROBE_PID=$!
