@@ -169,29 +169,45 @@ void check_flow_end(struct iface *ifc, struct flow *f)
 
 /* Host scripts keep what they know of a host between runs in their global host_state, keyed
  * "ip" or "ip@vlan" (doc/checks.md): the key goes when the host does, so the table stays
- * as large as the host table and a host seen again later starts afresh, as its counters. */
+ * as large as the host table and a host seen again later starts afresh, as its counters.
+ * Protected (the key string may not fit in memory): (engine, key). */
+static int drop_host_state(lua_State *L)
+{
+    struct check_engine *e = lua_touserdata(L, 1);
+    const char *key = lua_tostring(L, 2);
+    for (int p = 0; p < PERIODS; p++)
+        for (int i = 0; i < e->count[CK_HOST + p]; i++) {
+            lua_settop(L, 2);
+            lua_rawgeti(L, LUA_REGISTRYINDEX, e->scripts[CK_HOST + p][i].ref);
+            if (!lua_getupvalue(L, -1, 1) || lua_type(L, -1) != LUA_TTABLE)
+                continue;
+            lua_pushliteral(L, "host_state");
+            if (lua_rawget(L, -2) != LUA_TTABLE)
+                continue;
+            lua_pushnil(L);
+            lua_setfield(L, -2, key);
+        }
+    return 0;
+}
+
 void check_host_free(struct iface *ifc, struct host *h)
 {
     struct check_engine *e = ifc->checks;
+    bool any = false;
+    for (int p = 0; p < PERIODS; p++)
+        any = any || e->count[CK_HOST + p];
+    if (!any)
+        return;
     lua_State *L = e->L;
     char key[IPADDR_STRLEN + 8];
-    bool keyed = false;
     int top = lua_gettop(L);
-    for (int p = 0; p < PERIODS; p++)
-        for (int i = 0; i < e->count[CK_HOST + p]; i++) {
-            lua_rawgeti(L, LUA_REGISTRYINDEX, e->scripts[CK_HOST + p][i].ref);
-            if (lua_getupvalue(L, -1, 1) && lua_type(L, -1) == LUA_TTABLE) {
-                lua_pushliteral(L, "host_state");
-                if (lua_rawget(L, -2) == LUA_TTABLE) {
-                    if (!keyed)
-                        alerts_host_value(h, key, sizeof(key));
-                    keyed = true;
-                    lua_pushnil(L);
-                    lua_setfield(L, -2, key);
-                }
-            }
-            lua_settop(L, top);
-        }
+    lua_pushcfunction(L, drop_host_state);
+    lua_pushlightuserdata(L, e);
+    lua_pushstring(L, alerts_host_value(h, key, sizeof(key)));
+    if (lua_pcall(L, 2, 0, 0) != LUA_OK)
+        log_warning("%s: checks: cannot drop a host's host_state: %s", ifc->name,
+                    lua_tostring(L, -1));
+    lua_settop(L, top);
 }
 
 void check_end_of_input(struct iface *ifc)
