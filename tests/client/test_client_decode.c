@@ -105,6 +105,8 @@ static bool same(const struct ntop_value *a, const struct ntop_value *b)
     return false;
 }
 
+static const struct ntop_value *field(const struct ntop_value *t, const char *k);
+
 static bool same_result(const struct ntop_result *a, const struct ntop_result *b)
 {
     if (a->status != b->status || a->count != b->count || a->context.ifid != b->context.ifid ||
@@ -197,6 +199,33 @@ static void test_fast_same_as_slow(void **state)
             free(buf);
         }
     }
+}
+
+/* Valid protobuf that protobuf-c does not write (repeated scalars unpacked, a field given
+ * twice): the fast path leaves it to the slow path, which decodes it as before. */
+static void test_other_encodings(void **state)
+{
+    (void)state;
+    /* Reply{results: Value{table: Table{records: Records{keys: "a", columns: Column{types:
+     * 3 3, integers: 5 and -1 as two unpacked varints}, count: 2}}}} */
+    static const uint8_t unpacked[] = {0x0a, 0x13, 0x32, 0x11, 0x1a, 0x0f, 0x0a,
+                                       0x01, 'a',  0x12, 0x08, 0x0a, 0x02, 0x03,
+                                       0x03, 0x10, 0x0a, 0x10, 0x01, 0x18, 0x02};
+    /* Value{integer: 1, integer: 2}: the last one wins */
+    static const uint8_t twice[] = {0x0a, 0x04, 0x18, 0x02, 0x18, 0x04};
+    struct ntop_result res = {0};
+    assert_false(check_decode(unpacked, sizeof(unpacked), "unpacked integers"));
+    assert_int_equal(ntop_reply_decode(unpacked, sizeof(unpacked), &generic, &res), 0);
+    const struct ntop_value *rows = &res.values[0];
+    assert_int_equal(rows->table.n_array, 2);
+    assert_int_equal(field(&rows->table.array[0], "a")->integer, 5);
+    assert_int_equal(field(&rows->table.array[1], "a")->integer, -1);
+    ntop_result_clear(&res);
+    assert_false(check_decode(twice, sizeof(twice), "a field twice"));
+    assert_int_equal(ntop_reply_decode(twice, sizeof(twice), &generic, &res), 0);
+    assert_int_equal(res.values[0].type, NTOP_TINTEGER);
+    assert_int_equal(res.values[0].integer, 2);
+    ntop_result_clear(&res);
 }
 
 /* Every prefix of a small records reply: refused or decoded, the fast path never wrong. */
@@ -397,6 +426,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_fast_same_as_slow, setup, teardown),
+        cmocka_unit_test(test_other_encodings),
         cmocka_unit_test_setup_teardown(test_truncations, setup, teardown),
         cmocka_unit_test_setup_teardown(test_byte_flips, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shared_values, setup, teardown),
