@@ -1,8 +1,9 @@
 /* The fast path of reply decoding: the serialized ntop.v1.Reply read in place into C values,
  * without protobuf-c unpacking the whole message first (for a 10,000-host page that was a
  * third of the decoding). Values, tables and entries are read by hand; a Records is read into
- * protobuf-c structs built in an arena (packed arrays decoded once, bytes pointing into the
- * message) and converted by ntop_records_from_wire, its table cells unpacked one by one.
+ * protobuf-c structs (in an arena; its packed arrays decoded into one buffer, its bytes
+ * pointing into the message) and converted by ntop_records_from_wire like an unpacked one, its
+ * table cells (nested values, rare) unpacked one by one.
  *
  * Only the encoding protobuf-c itself writes is taken: anything else that is valid protobuf
  * (unpacked repeated scalars, a field given twice, a wire type that protobuf-c would
