@@ -6,7 +6,8 @@
  *   rpc_bench page TARGET [--hosts N] [--reps R] [--only generic|records]
  *       interface.getHostsInfo(false, "column_ip", N, 0), decoded into C values, R times with
  *       the generic encoding and R times with Table.records (Call.accept_records): reply bytes,
- *       median and best milliseconds, hosts received.
+ *       median and best milliseconds, hosts received; of them the client's decoding
+ *       (ntop_reply_decode: median and best), and the ntop_result_clear after (not in them).
  *   rpc_bench capture TARGET --packets N [--load none|tiny|page] -- PROBE ARGS...
  *       starts the probe (which must replay a capture and serve TARGET), polls
  *       interface.getStats() every 20 ms until it counted N packets, with one load thread

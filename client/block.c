@@ -100,7 +100,7 @@ void ntop_string_share(struct ntop_value *v, struct ntop_block *b, char *data, s
     v->string.data = data;
     v->string.len = len;
     v->string.block_ = b;
-    v->string.tag_ = (uintptr_t)b ^ (uintptr_t)data ^ NTOP_STRING_SALT;
+    v->string.tag_ = ntop_string_tag(b, data);
 }
 
 void ntop_table_share(struct ntop_value *t, struct ntop_block *b, struct ntop_entry *entries)

@@ -120,10 +120,16 @@ int ntop_table_own(struct ntop_value *t);
 #define NTOP_STRING_SALT ((uintptr_t)0x5a3c96e1b2d4f807ull)
 #define NTOP_TABLE_SALT  ((uintptr_t)0xc3a5e1f00f1e5a3cull)
 
+/* The tag of a string whose bytes `data` are in block b. */
+static inline uintptr_t ntop_string_tag(const struct ntop_block *b, const char *data)
+{
+    return (uintptr_t)b ^ (uintptr_t)data ^ NTOP_STRING_SALT;
+}
+
 static inline struct ntop_block *ntop_string_block(const struct ntop_value *v)
 {
     uintptr_t b = (uintptr_t)v->string.block_;
-    return b && v->string.tag_ == (b ^ (uintptr_t)v->string.data ^ NTOP_STRING_SALT)
+    return b && v->string.tag_ == ntop_string_tag((struct ntop_block *)b, v->string.data)
                ? (struct ntop_block *)b
                : NULL;
 }

@@ -112,6 +112,51 @@ static int decode_k(lua_State *L)
     return (int)st->reply->n_results;
 }
 
+struct fast_state {
+    const uint8_t *buf;
+    size_t len;
+    const struct wire_limits *lim;
+    Ntop__V1__Context *ctx;
+    int n;
+};
+
+/* Protected: (state) -> the results, or nothing with state->n = -1 (the slow path's turn). */
+static int fast_k(lua_State *L)
+{
+    struct fast_state *fs = lua_touserdata(L, 1);
+    lua_pop(L, 1);
+    fs->n = ldecode_fast(L, fs->buf, fs->len, fs->lim, &fs->ctx);
+    return fs->n < 0 ? 0 : fs->n;
+}
+
+/* The reply read in place (lua_decode.c). The number of results pushed; -1 with the error
+ * pushed; -2 with the stack unchanged: decode it the slow way. */
+static int decode_fast(lua_State *L, struct lprobe *p, const uint8_t *reply, size_t reply_len,
+                       const struct wire_limits *lim)
+{
+    const int top = lua_gettop(L);
+    struct fast_state fs = {.buf = reply, .len = reply_len, .lim = lim};
+    lua_pushcfunction(L, fast_k);
+    lua_pushlightuserdata(L, &fs);
+    if (lua_pcall(L, 1, LUA_MULTRET, 0) != LUA_OK)
+        return -1; /* a Lua error (out of memory), as the slow path would have had */
+    if (fs.n < 0)
+        return -2;
+    if (fs.ctx) {
+        struct ntop_context ctx;
+        int rc = ntop_context_from_wire(&ctx, fs.ctx);
+        ntop__v1__context__free_unpacked(fs.ctx, NULL);
+        if (rc != 0) {
+            lua_settop(L, top);
+            lua_pushliteral(L, "not enough memory");
+            return -1;
+        }
+        ntop_context_clear(&p->ctx);
+        p->ctx = ctx;
+    }
+    return lua_gettop(L) - top;
+}
+
 int lcall_decode(lua_State *L, struct lprobe *p, const uint8_t *reply, size_t reply_len,
                  const char *fname)
 {
@@ -121,6 +166,10 @@ int lcall_decode(lua_State *L, struct lprobe *p, const uint8_t *reply, size_t re
         lua_pushfstring(L, "%s: reply refused: %s", fname, why);
         return -1;
     }
+    int fast = decode_fast(L, p, reply, reply_len, &st.lim);
+    if (fast != -2)
+        return fast;
+    /* the slow path: protobuf-c, then wire_push_value (every error is reported from here) */
     Ntop__V1__Reply *r = ntop__v1__reply__unpack(NULL, reply_len, reply);
     if (!r) {
         lua_pushfstring(L, "%s: malformed reply (not an ntop.v1.Reply)", fname);

@@ -3,6 +3,8 @@
 #define NTOP_LUA_NTOPCLIENT_H
 
 #include "ntopclient.h"
+#include "ntop/v1/value.pb-c.h"
+#include "wire_lua.h"
 
 #include <lua.h>
 #include <stdint.h>
@@ -45,6 +47,14 @@ int lcall_decode(lua_State *L, struct lprobe *p, const uint8_t *reply, size_t re
                  const char *fname);
 
 /* Pushes the error message of a failed call (status, message borrowed) to fname. */
+/* The fast path of lcall_decode (lua_decode.c): pushes the results of the pre-checked Reply
+ * buf read in place and returns how many, with its Context unpacked in *ctx (NULL: none;
+ * owned by the caller: ntop__v1__context__free_unpacked); or -1 with the stack unchanged when
+ * the reply needs the slow path. May raise Lua memory errors before *ctx is set (it holds no
+ * C memory until then): call it protected. */
+int ldecode_fast(lua_State *L, const uint8_t *buf, size_t len, const struct wire_limits *lim,
+                 Ntop__V1__Context **ctx);
+
 void lcall_push_error(lua_State *L, const char *fname, int status, const char *message);
 
 /* Calls fname (its method path given) on p with the n Lua values at first.. as arguments and

@@ -109,7 +109,8 @@ struct ntop_entry;
  * or realloc() them yourself): results decoded from the probe keep the strings and record
  * entries of one list of records in one shared block, freed when its last value is cleared.
  * Values move by struct copy (then nil the source, as ntop_table_set does); to keep a string
- * beyond its result, move it out or ntop_value_copy it. */
+ * beyond its result, move it out or ntop_value_copy it. A kept value keeps its whole block
+ * alive; the memory of the last large block freed is kept for the next decoded page. */
 struct ntop_value {
     enum ntop_type type;
     union {

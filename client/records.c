@@ -7,25 +7,38 @@
 #include "wire_records.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Entries are built in a small buffer on the stack and copied to the block with streaming
- * stores: a page's ~35 MB of entries is far bigger than the caches, and plain stores would
- * read every line from memory before writing it. */
-#define STAGE_ENTRIES 32
+/* Entries go to the block as seven 16-byte units written with streaming stores, composed in
+ * registers: a page's ~35 MB of entries is far bigger than the caches, and plain stores
+ * would read every line from memory before writing it. An entry is 14 machine words, the
+ * key's 7 then the value's 7 (the layout is checked here). */
+_Static_assert(sizeof(struct ntop_value) == 7 * sizeof(uint64_t) &&
+                   offsetof(struct ntop_entry, value) == sizeof(struct ntop_value) &&
+                   offsetof(struct ntop_value, integer) == 8 &&
+                   offsetof(struct ntop_value, string.len) == 16 &&
+                   offsetof(struct ntop_value, string.block_) == 24 &&
+                   offsetof(struct ntop_value, string.tag_) == 32,
+               "entries are the 14 words written below");
 
-#if defined(__SSE2__) && !defined(NTOP_NO_STREAM)
+#if defined(__SSE2__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #include <emmintrin.h>
-_Static_assert(sizeof(struct ntop_entry) % 16 == 0, "entries are whole 16-byte units");
 
-static inline void entries_copy(struct ntop_entry *dst, const struct ntop_entry *src, size_t n)
+/* dst = {key: the words kw (16-aligned), value: the words v}. dst is 16-aligned (the block
+ * is, and entries are 112 bytes). */
+static inline void entry_put(struct ntop_entry *dst, const uint64_t *kw, const uint64_t v[7])
 {
-    const __m128i *s = (const __m128i *)src;
-    __m128i *d = (__m128i *)dst; /* 16-aligned: the block is, and entries are 16-byte units */
-    for (size_t i = 0; i < n * sizeof(*dst) / 16; i++)
-        _mm_stream_si128(d + i, _mm_load_si128(s + i));
+    __m128i *d = (__m128i *)dst;
+    _mm_stream_si128(d + 0, _mm_load_si128((const __m128i *)kw));
+    _mm_stream_si128(d + 1, _mm_load_si128((const __m128i *)(kw + 2)));
+    _mm_stream_si128(d + 2, _mm_load_si128((const __m128i *)(kw + 4)));
+    _mm_stream_si128(d + 3, _mm_set_epi64x((long long)v[0], (long long)kw[6]));
+    _mm_stream_si128(d + 4, _mm_set_epi64x((long long)v[2], (long long)v[1]));
+    _mm_stream_si128(d + 5, _mm_set_epi64x((long long)v[4], (long long)v[3]));
+    _mm_stream_si128(d + 6, _mm_set_epi64x((long long)v[6], (long long)v[5]));
 }
 
 static inline void entries_done(void)
@@ -33,9 +46,10 @@ static inline void entries_done(void)
     _mm_sfence(); /* the streamed entries visible to any thread the value goes to */
 }
 #else
-static inline void entries_copy(struct ntop_entry *dst, const struct ntop_entry *src, size_t n)
+static inline void entry_put(struct ntop_entry *dst, const uint64_t *kw, const uint64_t v[7])
 {
-    memcpy(dst, src, n * sizeof(*dst));
+    memcpy(&dst->key, kw, sizeof(dst->key));
+    memcpy(&dst->value, v, sizeof(dst->value));
 }
 
 static inline void entries_done(void) {}
@@ -43,13 +57,13 @@ static inline void entries_done(void) {}
 
 /* One column while rows are filled. */
 struct column {
-    const uint8_t *types; /* NULL: no values */
+    _Alignas(16) uint64_t key[8]; /* the column's key (a shared string) as entry words */
+    const uint8_t *types;         /* NULL: no values */
     const int64_t *integers;
     const double *numbers;
     const uint32_t *lengths;
     const uint8_t *bytes;
     Ntop__V1__Value **tables;
-    struct ntop_value key; /* the column's key, shared: copied into each entry */
 };
 
 struct build {
@@ -78,50 +92,56 @@ static int record_fill(struct ntop_value *out, struct column *cols, size_t nk, s
                        uint32_t *elements, char *err, size_t errlen)
 {
     struct ntop_entry *e = b->entries;
-    _Alignas(16) struct ntop_entry stage[STAGE_ENTRIES];
-    size_t n = 0, k = 0; /* entries in the row, of them still in stage */
+    size_t n = 0;
     int rc = 0;
     for (size_t j = 0; j < nk && rc == 0; j++) {
         struct column *c = &cols[j];
         const uint8_t t = c->types ? c->types[row] : WIRE_CELL_NONE;
-        if (t == WIRE_CELL_NONE)
-            continue;
-        struct ntop_value *v = &stage[k].value;
-        memset(v, 0, sizeof(*v));
+        uint64_t v[7] = {0}; /* the value's words: type, then the union */
         switch (t) {
+        case WIRE_CELL_NONE:
+            continue;
         case WIRE_CELL_FALSE:
         case WIRE_CELL_TRUE:
-            v->type = NTOP_TBOOLEAN;
-            v->boolean = t == WIRE_CELL_TRUE;
+            v[0] = NTOP_TBOOLEAN;
+            v[1] = t == WIRE_CELL_TRUE; /* the bool's byte, the rest zero */
             break;
         case WIRE_CELL_INTEGER:
-            v->type = NTOP_TINTEGER;
-            v->integer = *c->integers++;
+            v[0] = NTOP_TINTEGER;
+            v[1] = (uint64_t)*c->integers++;
             break;
         case WIRE_CELL_NUMBER:
-            v->type = NTOP_TNUMBER;
-            v->number = *c->numbers++;
+            v[0] = NTOP_TNUMBER;
+            memcpy(&v[1], c->numbers++, sizeof(double));
             break;
         case WIRE_CELL_STRING: {
             const uint32_t len = *c->lengths++;
-            share_copy(v, b, c->bytes, len);
+            char *p = b->strings;
+            if (len)
+                memcpy(p, c->bytes, len);
+            p[len] = '\0';
+            b->strings += len + 1;
             c->bytes += len;
+            /* ntop_string_share's fields: data, len, block_, tag_ */
+            v[0] = NTOP_TSTRING;
+            v[1] = (uintptr_t)p;
+            v[2] = len;
+            v[3] = (uintptr_t)b->block;
+            v[4] = ntop_string_tag(b->block, p);
+            b->refs++;
             break;
         }
-        default: /* WIRE_CELL_TABLE: any Value */
-            rc = ntop_value_from_wire_at(v, *c->tables++, lim, depth + 1, elements, err, errlen);
+        default: { /* WIRE_CELL_TABLE: any Value */
+            struct ntop_value tv;
+            rc = ntop_value_from_wire_at(&tv, *c->tables++, lim, depth + 1, elements, err, errlen);
             if (rc != 0)
-                continue; /* v is nil: the entry is not kept */
+                continue; /* tv is nil: the entry is not kept */
+            memcpy(v, &tv, sizeof(v));
             break;
         }
-        stage[k++].key = c->key;
-        n++;
-        if (k == STAGE_ENTRIES) {
-            entries_copy(e + n - k, stage, k);
-            k = 0;
         }
+        entry_put(&e[n++], c->key, v);
     }
-    entries_copy(e + n - k, stage, k);
     memset(out, 0, sizeof(*out));
     out->type = NTOP_TTABLE;
     if (n) {
@@ -256,9 +276,11 @@ int ntop_records_from_wire(struct ntop_value *out, const Ntop__V1__Records *rec,
             .bytes = c->string_data.data,
             .tables = c->tables,
         };
-        /* the key's one reference here; each entry's copy is counted in record_fill */
-        share_copy(&cols[j].key, &b, rec->keys[j].data, rec->keys[j].len);
+        /* the key's bytes once; each entry's copy of it is counted in record_fill */
+        struct ntop_value key;
+        share_copy(&key, &b, rec->keys[j].data, rec->keys[j].len);
         b.refs--;
+        memcpy(cols[j].key, &key, sizeof(key));
     }
     int rc = records_fill(out, rec, cols, &b, lim, depth, elements, err, errlen);
     entries_done();

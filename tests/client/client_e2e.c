@@ -4,8 +4,8 @@
  *
  *   client_e2e TARGET DNS_PACKETS
  *
- * Checks ntopng's figures for test_01, binary strings, errors and their statuses, the context
- * (interface.select), a deadline, 8 threads sharing one client; then prints
+ * Checks ntopng's figures for test_01, a hosts page, binary strings, errors and their statuses,
+ * the context (interface.select), a deadline, 8 threads sharing one client; then prints
  * "READY-FOR-RESTART", waits for a line on stdin (the harness restarts the probe meanwhile)
  * and checks that the next call succeeds. Prints "N passed, M failed"; exit 0 when all pass. */
 #include "ntopclient.h"
@@ -59,6 +59,44 @@ static void test_stats(struct ntop_client *c)
     check(stat(&res, "hosts") == 42, "test_01: 42 hosts", NULL);
     check(res.context.ifid == 0, "context: interface 0 by default", NULL);
     ntop_result_clear(&res);
+}
+
+/* interface.getHostsInfo: the 42 hosts of test_01 (a list of records on the wire: strings and
+ * entries in a shared block), each under its key "ip" ("ip@vlan" on a VLAN); one host kept past
+ * its result. */
+static void test_hosts_page(struct ntop_client *c)
+{
+    struct ntop_value args[4] = {NTOP_BOOLEAN(false), NTOP_STRING("column_ip"), NTOP_INTEGER(100),
+                                 NTOP_INTEGER(0)};
+    struct ntop_result res;
+    int st = ntop_client_call(c, "interface", "getHostsInfo", args, 4, NULL, &res);
+    check(st == NTOP_STATUS_OK, "interface.getHostsInfo", res.message);
+    const struct ntop_value *hosts =
+        res.count ? ntop_table_get_field(&res.values[0], "hosts") : NULL;
+    check(hosts && hosts->type == NTOP_TTABLE && hosts->table.n_entries == 42,
+          "getHostsInfo: test_01's 42 hosts", NULL);
+    int good = hosts != NULL;
+    for (size_t i = 0; hosts && i < hosts->table.n_entries; i++) {
+        const struct ntop_entry *e = &hosts->table.entries[i];
+        const struct ntop_value *ip = ntop_table_get_field(&e->value, "ip");
+        const struct ntop_value *sent = ntop_table_get_field(&e->value, "bytes.sent");
+        good &= e->key.type == NTOP_TSTRING && ip && ip->type == NTOP_TSTRING &&
+                strncmp(e->key.string.data, ip->string.data, ip->string.len) == 0 &&
+                (e->key.string.data[ip->string.len] == '\0' ||
+                 e->key.string.data[ip->string.len] == '@') &&
+                sent && sent->type == NTOP_TINTEGER;
+    }
+    check(good, "getHostsInfo: each host under its ip[@vlan], bytes.sent an integer", NULL);
+    struct ntop_value kept = NTOP_NIL;
+    if (hosts && hosts->table.n_entries) { /* moved out: struct copy, the source nil */
+        kept = hosts->table.entries[0].value;
+        ((struct ntop_value *)hosts)->table.entries[0].value = NTOP_INTEGER(0);
+    }
+    ntop_result_clear(&res);
+    const struct ntop_value *ip = ntop_table_get_field(&kept, "ip");
+    check(ip && ip->type == NTOP_TSTRING && ip->string.len > 0, "a host record outlives its result",
+          NULL);
+    ntop_value_clear(&kept);
 }
 
 static void test_values(struct ntop_client *c)
@@ -200,6 +238,7 @@ int main(int argc, char **argv)
     }
     check(ntop_client_wait_ready(c, 10000) == 0, "wait_ready", NULL);
     test_stats(c);
+    test_hosts_page(c);
     test_values(c);
     test_errors(c);
     test_context(c, strtoll(argv[2], NULL, 10));

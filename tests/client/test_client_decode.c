@@ -1,10 +1,12 @@
-/* The reply decoder of libntopclient (ntop_reply_decode): the fast path that reads the wire in
- * place (reply_fast.c) gives exactly the values of the slow path (protobuf-c unpack, then
- * conversion), types, bytes and entry order included; truncated and corrupted replies are
+/* The reply decoders of libntopclient (ntop_reply_decode) and of the Lua module
+ * (ldecode_fast): the fast paths that read the wire in place (reply_fast.c, lua_decode.c) give
+ * exactly the values of the slow paths (protobuf-c unpack, then conversion or
+ * wire_push_value), types, bytes and entry order included; truncated and corrupted replies are
  * refused or decoded without a read out of bounds (the sanitizer build checks) and never
  * accepted by the fast path alone; decoded records share one block, and every value
  * function stays correct on them (moves, table changes, copies, clears from two threads). */
 #include "client_internal.h"
+#include "lua_ntopclient.h"
 
 #include <lauxlib.h>
 #include <lualib.h>
@@ -23,10 +25,27 @@ static const struct wire_limits generic = WIRE_DEFAULT_LIMITS;
 static const struct wire_limits compact = {
     .max_depth = 64, .max_elements = 4u * 1024 * 1024, .emit_records = true};
 
+/* Deep equality that also compares math.type, NaN equal to NaN, -0.0 apart from 0.0. */
+static const char same_lua[] =
+    "function same(a, b)\n"
+    "  if type(a) ~= type(b) then return false end\n"
+    "  if type(a) == 'number' then\n"
+    "    if math.type(a) ~= math.type(b) then return false end\n"
+    "    if a ~= a then return b ~= b end\n"
+    "    return a == b and (a ~= 0 or 1 / a == 1 / b)\n"
+    "  end\n"
+    "  if type(a) ~= 'table' then return a == b end\n"
+    "  for k, v in pairs(a) do if not same(v, b[k]) then return false end end\n"
+    "  for k in pairs(b) do if a[k] == nil then return false end end\n"
+    "  return true\n"
+    "end\n";
+
 static int setup(void **state)
 {
     lua_State *L = luaL_newstate();
     luaL_openlibs(L);
+    if (luaL_dostring(L, same_lua) != LUA_OK)
+        return -1;
     *state = L;
     return 0;
 }
@@ -105,6 +124,8 @@ static bool same(const struct ntop_value *a, const struct ntop_value *b)
     return false;
 }
 
+static const struct ntop_value *field(const struct ntop_value *t, const char *k);
+
 static bool same_result(const struct ntop_result *a, const struct ntop_result *b)
 {
     if (a->status != b->status || a->count != b->count || a->context.ifid != b->context.ifid ||
@@ -167,6 +188,87 @@ static bool check_decode(const uint8_t *buf, size_t len, const char *what)
     return fast_ok;
 }
 
+/* ---- the Lua module's decoder ---- */
+
+struct lua_reply {
+    const uint8_t *buf;
+    size_t len;
+    int n; /* results pushed; -1: refused or given up */
+};
+
+/* Protected: the fast path (ldecode_fast). */
+static int lua_fast_k(lua_State *L)
+{
+    struct lua_reply *r = lua_touserdata(L, 1);
+    lua_pop(L, 1);
+    Ntop__V1__Context *ctx;
+    int top = lua_gettop(L);
+    r->n = ldecode_fast(L, r->buf, r->len, &generic, &ctx);
+    if (r->n >= 0 && ctx)
+        ntop__v1__context__free_unpacked(ctx, NULL);
+    if (r->n < 0 && lua_gettop(L) != top)
+        return luaL_error(L, "the fast path gave up with values left on the stack");
+    return r->n < 0 ? 0 : r->n;
+}
+
+/* Protected: the slow path (pre-check, protobuf-c, wire_push_value), as before. */
+static int lua_slow_k(lua_State *L)
+{
+    struct lua_reply *r = lua_touserdata(L, 1);
+    lua_pop(L, 1);
+    char err[256];
+    r->n = -1;
+    if (ntop_wire_check(r->buf, r->len, &generic, err, sizeof(err)) != 0)
+        return 0;
+    Ntop__V1__Reply *reply = ntop__v1__reply__unpack(NULL, r->len, r->buf);
+    if (!reply)
+        return 0;
+    uint32_t elements = 0;
+    int n = 0;
+    for (size_t i = 0; i < reply->n_results; i++, n++)
+        if (wire_push_value(L, reply->results[i], &generic, &elements, err, sizeof(err)) != 0) {
+            lua_settop(L, 0);
+            n = -1;
+            break;
+        }
+    ntop__v1__reply__free_unpacked(reply, NULL);
+    r->n = n;
+    return n < 0 ? 0 : n;
+}
+
+/* The Lua module's decoders on buf: the fast path never accepts what the slow path refuses,
+ * nor pushes other values (math.type included). Returns whether the fast path accepted. */
+static bool check_lua(lua_State *L, const uint8_t *buf, size_t len, const char *what)
+{
+    int top = lua_gettop(L);
+    struct lua_reply fast = {buf, len, -1}, slow = {buf, len, -1};
+    lua_pushcfunction(L, lua_fast_k);
+    lua_pushlightuserdata(L, &fast);
+    if (lua_pcall(L, 1, LUA_MULTRET, 0) != LUA_OK)
+        fail_msg("%s: %s", what, lua_tostring(L, -1));
+    int mid = lua_gettop(L);
+    lua_pushcfunction(L, lua_slow_k);
+    lua_pushlightuserdata(L, &slow);
+    if (lua_pcall(L, 1, LUA_MULTRET, 0) != LUA_OK)
+        fail_msg("%s: %s", what, lua_tostring(L, -1));
+    if (fast.n >= 0) {
+        if (slow.n != fast.n)
+            fail_msg("%s: the Lua fast path accepted %d results, the slow path %d", what, fast.n,
+                     slow.n);
+        for (int i = 0; i < fast.n; i++) {
+            lua_getglobal(L, "same");
+            lua_pushvalue(L, top + 1 + i);
+            lua_pushvalue(L, mid + 1 + i);
+            lua_call(L, 2, 1);
+            if (!lua_toboolean(L, -1))
+                fail_msg("%s: the Lua fast path pushed another result #%d", what, i + 1);
+            lua_pop(L, 1);
+        }
+    }
+    lua_settop(L, top);
+    return fast.n >= 0;
+}
+
 static const char *const shapes[] = {
     /* records: arrays and maps, binary strings, integer / float kept apart, absent keys */
     "{{a = 1, b = 'x'}, {a = 2.0, b = 'y\\0\\255'}, {a = math.mininteger, b = ''},"
@@ -194,9 +296,40 @@ static void test_fast_same_as_slow(void **state)
             uint8_t *buf = reply_of(L, shapes[i], form ? &compact : &generic, &len);
             if (!check_decode(buf, len, shapes[i]))
                 fail_msg("%s: the fast path gave up on a reply protobuf-c wrote", shapes[i]);
+            if (!check_lua(L, buf, len, shapes[i]))
+                fail_msg("%s: the Lua fast path gave up on a reply protobuf-c wrote", shapes[i]);
             free(buf);
         }
     }
+}
+
+/* Valid protobuf that protobuf-c does not write (repeated scalars unpacked, a field given
+ * twice): the fast path leaves it to the slow path, which decodes it as before. */
+static void test_other_encodings(void **state)
+{
+    lua_State *L = *state;
+    /* Reply{results: Value{table: Table{records: Records{keys: "a", columns: Column{types:
+     * 3 3, integers: 5 and -1 as two unpacked varints}, count: 2}}}} */
+    static const uint8_t unpacked[] = {0x0a, 0x13, 0x32, 0x11, 0x1a, 0x0f, 0x0a,
+                                       0x01, 'a',  0x12, 0x08, 0x0a, 0x02, 0x03,
+                                       0x03, 0x10, 0x0a, 0x10, 0x01, 0x18, 0x02};
+    /* Value{integer: 1, integer: 2}: the last one wins */
+    static const uint8_t twice[] = {0x0a, 0x04, 0x18, 0x02, 0x18, 0x04};
+    struct ntop_result res = {0};
+    assert_false(check_decode(unpacked, sizeof(unpacked), "unpacked integers"));
+    assert_false(check_lua(L, unpacked, sizeof(unpacked), "unpacked integers"));
+    assert_false(check_lua(L, twice, sizeof(twice), "a field twice"));
+    assert_int_equal(ntop_reply_decode(unpacked, sizeof(unpacked), &generic, &res), 0);
+    const struct ntop_value *rows = &res.values[0];
+    assert_int_equal(rows->table.n_array, 2);
+    assert_int_equal(field(&rows->table.array[0], "a")->integer, 5);
+    assert_int_equal(field(&rows->table.array[1], "a")->integer, -1);
+    ntop_result_clear(&res);
+    assert_false(check_decode(twice, sizeof(twice), "a field twice"));
+    assert_int_equal(ntop_reply_decode(twice, sizeof(twice), &generic, &res), 0);
+    assert_int_equal(res.values[0].type, NTOP_TINTEGER);
+    assert_int_equal(res.values[0].integer, 2);
+    ntop_result_clear(&res);
 }
 
 /* Every prefix of a small records reply: refused or decoded, the fast path never wrong. */
@@ -212,6 +345,7 @@ static void test_truncations(void **state)
             char what[64];
             snprintf(what, sizeof(what), "shape %d cut at %zu of %zu", s, cut, len);
             check_decode(p, cut, what);
+            check_lua(L, p, cut, what);
             free(p);
         }
         free(buf);
@@ -245,6 +379,7 @@ static void test_byte_flips(void **state)
             char what[64];
             snprintf(what, sizeof(what), "shape %d run %d", s, i);
             accepted += check_decode(p, len, what);
+            check_lua(L, p, len, what);
         }
         free(p);
         free(buf);
@@ -397,6 +532,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_fast_same_as_slow, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_other_encodings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncations, setup, teardown),
         cmocka_unit_test_setup_teardown(test_byte_flips, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shared_values, setup, teardown),
