@@ -45,13 +45,7 @@ int flow_table_init(struct flow_table *t, uint32_t max_entries)
 
 struct flow *flow_table_lookup(struct flow_table *t, const struct flow_key *k, bool *reversed)
 {
-    /* Packets come in runs of one flow: the last flow found is checked before hashing. */
-    struct flow *f = t->last;
-    if (f && (flow_key_same(&f->key, k) || flow_key_reversed(&f->key, k))) {
-        *reversed = !flow_key_same(&f->key, k);
-        return f;
-    }
-    for (f = t->buckets[flow_key_hash(k) & t->mask]; f; f = f->hash_next) {
+    for (struct flow *f = t->buckets[flow_key_hash(k) & t->mask]; f; f = f->hash_next) {
         if (flow_key_same(&f->key, k)) {
             *reversed = false;
             return t->last = f;

@@ -7,8 +7,8 @@
 #include "flow.h"
 #include "host.h"
 #include "mac.h"
-#include "pool.h"
 #include "netlist.h"
+#include "pool.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -30,7 +30,7 @@ struct flow_table {
     uint32_t count;
     uint32_t max_entries;
     struct flow *head, *tail; /* creation order */
-    struct flow *last;        /* the last one looked up or inserted (flow_table_lookup) */
+    struct flow *last;        /* the last one found or inserted (flow_table_find checks it first) */
     uint64_t next_id;
     uint64_t dropped_full; /* packets whose flow could not be created */
     struct pool mem;       /* where the flows live */

@@ -30,7 +30,7 @@ static inline void add_traffic(struct traffic *t, bool sent, uint64_t bytes)
     }
 }
 
-/* flow_table_lookup's first step without the call: packets come in runs of one flow. */
+/* Packets come in runs of one flow: the last one found is checked, inline, before hashing. */
 static inline struct flow *flow_table_find(struct flow_table *t, const struct flow_key *k,
                                            bool *reversed)
 {

@@ -10,6 +10,7 @@
 
 #include "core/iface.h"
 #include "core/netlist.h"
+#include "core/pool.h"
 
 static struct ipaddr ip(const char *s)
 {
@@ -152,12 +153,42 @@ static void test_ipaddr(void **state)
     assert_string_equal(ipaddr_str(&x, buf, sizeof(buf)), "10.1.0.0");
 }
 
+/* Objects come from blocks: distinct and aligned, a released one is the next handed out,
+ * a new block only when one is full, all of them gone with the pool. */
+static void test_pool(void **state)
+{
+    struct pool p;
+    pool_init(&p, 20, 4); /* rounded up to 24 */
+    assert_int_equal(p.size, 24);
+    assert_int_equal(pool_heap(&p), 0);
+    char *objs[5];
+    for (int i = 0; i < 5; i++) {
+        objs[i] = pool_alloc(&p);
+        assert_non_null(objs[i]);
+        assert_int_equal((uintptr_t)objs[i] % 8, 0);
+        memset(objs[i], i, 24); /* the whole object is usable */
+        for (int j = 0; j < i; j++)
+            assert_ptr_not_equal(objs[i], objs[j]);
+    }
+    assert_int_equal(objs[1] - objs[0], 24);
+    size_t two_blocks = pool_heap(&p);
+    assert_true(two_blocks >= 2 * 4 * 24);
+    pool_release(&p, objs[2]);
+    pool_release(&p, objs[4]);
+    assert_ptr_equal(pool_alloc(&p), objs[4]); /* last released, first reused */
+    assert_ptr_equal(pool_alloc(&p), objs[2]);
+    assert_int_equal(pool_heap(&p), two_blocks);
+    pool_destroy(&p);
+    assert_int_equal(pool_heap(&p), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_flow_table_both_directions),
         cmocka_unit_test(test_flow_table_full),
         cmocka_unit_test(test_host_table),
+        cmocka_unit_test(test_pool),
         cmocka_unit_test(test_cidr_and_netlist),
         cmocka_unit_test(test_ipaddr),
     };
