@@ -105,6 +105,20 @@ static int host_bytes(lua_State *L)
     return push_u64(L, h->total.bytes_sent + h->total.bytes_rcvd);
 }
 
+/* Probe extensions: the flows the host opened / answered since it was first seen
+ * (interface.getHostInfo's "total_flows.as_client" / "total_flows.as_server"). ntopng's
+ * flow-flood check reads these in C++; a Lua check would otherwise build the host's whole
+ * getHostInfo table (~100 keys) each minute to read two numbers. */
+static int host_total_flows_as_client(lua_State *L)
+{
+    return push_u64(L, current_host(L)->flows_as_client);
+}
+
+static int host_total_flows_as_server(lua_State *L)
+{
+    return push_u64(L, current_host(L)->flows_as_server);
+}
+
 static int host_score_fn(lua_State *L)
 {
     lua_pushinteger(L, host_score(current_host(L)));
@@ -112,20 +126,22 @@ static int host_score_fn(lua_State *L)
 }
 
 static const struct api_binding host_hosts_bindings[] = {
-    {"bytes",          host_bytes,          API_READ, API_CTX_HOST},
-    {"bytes_rcvd",     host_bytes_rcvd,     API_READ, API_CTX_HOST},
-    {"bytes_sent",     host_bytes_sent,     API_READ, API_CTX_HOST},
-    {"ip",             host_ip,             API_READ, API_CTX_HOST},
-    {"is_blacklisted", host_is_blacklisted, API_READ, API_CTX_HOST},
-    {"is_broadcast",   host_is_broadcast,   API_READ, API_CTX_HOST},
-    {"is_local",       host_is_local,       API_READ, API_CTX_HOST},
-    {"is_multicast",   host_is_multicast,   API_READ, API_CTX_HOST},
-    {"is_rx_only",     host_is_rx_only,     API_READ, API_CTX_HOST},
-    {"is_unicast",     host_is_unicast,     API_READ, API_CTX_HOST},
-    {"mac",            host_mac,            API_READ, API_CTX_HOST},
-    {"name",           host_name,           API_READ, API_CTX_HOST},
-    {"score",          host_score_fn,       API_READ, API_CTX_HOST},
-    {"vlan_id",        host_vlan_id,        API_READ, API_CTX_HOST},
+    {"bytes",                 host_bytes,                 API_READ, API_CTX_HOST},
+    {"bytes_rcvd",            host_bytes_rcvd,            API_READ, API_CTX_HOST},
+    {"bytes_sent",            host_bytes_sent,            API_READ, API_CTX_HOST},
+    {"ip",                    host_ip,                    API_READ, API_CTX_HOST},
+    {"is_blacklisted",        host_is_blacklisted,        API_READ, API_CTX_HOST},
+    {"is_broadcast",          host_is_broadcast,          API_READ, API_CTX_HOST},
+    {"is_local",              host_is_local,              API_READ, API_CTX_HOST},
+    {"is_multicast",          host_is_multicast,          API_READ, API_CTX_HOST},
+    {"is_rx_only",            host_is_rx_only,            API_READ, API_CTX_HOST},
+    {"is_unicast",            host_is_unicast,            API_READ, API_CTX_HOST},
+    {"mac",                   host_mac,                   API_READ, API_CTX_HOST},
+    {"name",                  host_name,                  API_READ, API_CTX_HOST},
+    {"score",                 host_score_fn,              API_READ, API_CTX_HOST},
+    {"total_flows_as_client", host_total_flows_as_client, API_READ, API_CTX_HOST},
+    {"total_flows_as_server", host_total_flows_as_server, API_READ, API_CTX_HOST},
+    {"vlan_id",               host_vlan_id,               API_READ, API_CTX_HOST},
 };
 
 const struct api_table api_host_hosts = API_TABLE("host", "hosts", host_hosts_bindings);

@@ -71,6 +71,8 @@ function M.host_record()
         is_blacklisted = host.is_blacklisted(),
         is_rx_only = host.is_rx_only(), bytes_sent = host.bytes_sent(),
         bytes_rcvd = host.bytes_rcvd(), bytes = host.bytes(), l7 = host.l7(),
+        total_flows_as_client = host.total_flows_as_client(),
+        total_flows_as_server = host.total_flows_as_server(),
         unicast_rule = host.is_unicast() == not (host.is_multicast() or host.is_broadcast()),
     })
 end
@@ -81,6 +83,8 @@ function M.host_record_from_info(h)
         is_blacklisted = h.is_blacklisted,
         is_multicast = h.is_multicast, is_rx_only = h.is_rx_only, bytes_sent = h["bytes.sent"],
         bytes_rcvd = h["bytes.rcvd"], bytes = h["bytes.sent"] + h["bytes.rcvd"],
+        total_flows_as_client = h["total_flows.as_client"],
+        total_flows_as_server = h["total_flows.as_server"],
         l7 = {ndpi = h.ndpi, ndpi_categories = h.ndpi_categories}, unicast_rule = true,
     })
 end

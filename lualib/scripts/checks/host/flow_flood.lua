@@ -1,7 +1,8 @@
 -- Built-in check: flow flood. A host that started at least THRESHOLD flows in one minute
 -- as client (attacker) or as server (victim) engages ntopng's flow_flood host alert (4)
 -- while the condition holds. The previous minute's totals are kept per host in this
--- script's host_state (interface.getHostInfo's total_flows.as_client / as_server), whose
+-- script's host_state (host.total_flows_as_client / as_server, a probe extension: the same
+-- counts as interface.getHostInfo's total_flows.as_client / as_server), whose
 -- entry the engine drops when the host leaves memory. Runs only for hosts with new flows in
 -- this minute or the last (the last: to release).
 -- @only: new_flows
@@ -14,10 +15,8 @@ engaged = engaged or {}
 host_state = host_state or {}
 
 local ip, vlan = host.ip(), host.vlan_id()
-local info = interface.getHostInfo(ip, vlan)
-if not info then return end
 local key = host_alert.entity_value(ip, vlan)
-local cli, srv = info["total_flows.as_client"] or 0, info["total_flows.as_server"] or 0
+local cli, srv = host.total_flows_as_client(), host.total_flows_as_server()
 local prev = host_state[key]
 if not prev then
   prev = { cli = 0, srv = 0 }
