@@ -79,6 +79,12 @@ static void usage(FILE *out)
         "                              250; 0: always the live state). Writes, purged hosts\n"
         "                              and the end of a capture file show at once\n"
         "\n"
+        "CPU cores (ntopng's options; lists like 0,2-3):\n"
+        "  -g, --cpu-affinity LIST     bind capture thread i (the i-th -i) to core i of LIST\n"
+        "  -y, --other-cpu-affinity LIST\n"
+        "                              bind every other thread (RPC, alerts writer, Redis\n"
+        "                              client, a private redis-server) to the cores of LIST\n"
+        "\n"
         "Checks and alerts (doc/checks.md, doc/alerts.md):\n"
         "      --checks                run the built-in checks on flows, hosts and networks\n"
         "      --checks-dir DIR        also run the check scripts found under DIR\n"
@@ -167,6 +173,8 @@ static const struct option long_options[] = {
     {"rpc-allow-exec",        no_argument,       NULL, OPT_RPC_ALLOW_EXEC    },
     {"rpc-snapshot-ms",       required_argument, NULL, OPT_RPC_SNAPSHOT_MS   },
     {"create-admin",          required_argument, NULL, OPT_CREATE_ADMIN      },
+    {"cpu-affinity",          required_argument, NULL, 'g'                   },
+    {"other-cpu-affinity",    required_argument, NULL, 'y'                   },
     {"checks",                no_argument,       NULL, OPT_CHECKS            },
     {"checks-dir",            required_argument, NULL, OPT_CHECKS_DIR        },
     {"check-timeout-ms",      required_argument, NULL, OPT_CHECK_TIMEOUT     },
@@ -352,7 +360,7 @@ static int parse_options(struct probe *p, int argc, char **argv)
     o->alerts_retention_days = 30;
     bool demo = false;
     int c;
-    while ((c = getopt_long(argc, argv, "i:B:m:x:X:d:r:vqVh", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "i:B:m:x:X:d:r:g:y:vqVh", long_options, NULL)) != -1) {
         uint32_t v;
         switch (c) {
         case 'i':
@@ -434,6 +442,17 @@ static int parse_options(struct probe *p, int argc, char **argv)
             if (parse_uint("--rpc-snapshot-ms", optarg, 0, 3600000, &o->rpc_snapshot_ms))
                 return -1;
             break;
+        case 'g':
+        case 'y': {
+            char err[160];
+            struct cpu_list *l = c == 'g' ? &o->capture_cpus : &o->other_cpus;
+            if (cpu_list_parse(optarg, l, err, sizeof(err)) != 0) {
+                fprintf(stderr, "ntop-probe: %s '%s': %s\n",
+                        c == 'g' ? "--cpu-affinity" : "--other-cpu-affinity", optarg, err);
+                return -1;
+            }
+            break;
+        }
         case OPT_CREATE_ADMIN:
             o->create_admin = optarg;
             break;
@@ -584,6 +603,18 @@ int main(int argc, char **argv)
     if (serve && shutdown_when_done_given)
         log_warning("--shutdown-when-done is ignored with --rpc-listen: serving until "
                     "SIGINT/SIGTERM");
+
+    /* Before any thread or child process starts: they all inherit it (capture threads then
+     * move to their own core). */
+    if (p->opt.other_cpus.count > 0) {
+        if (cpu_bind_self_to_list(&p->opt.other_cpus) != 0) {
+            log_error("--other-cpu-affinity: %s", strerror(errno));
+            free(p->command_line);
+            return 2;
+        }
+        log_info("threads other than capture bound to %d core(s), first %d",
+                 p->opt.other_cpus.count, p->opt.other_cpus.cpus[0]);
+    }
 
     redis_configure(redis_spec, p->data_dir);
     if (p->opt.create_admin) {

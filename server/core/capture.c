@@ -379,6 +379,14 @@ static void *capture_thread(void *arg)
     struct iface *ifc = arg;
     struct capture *cap = ifc->capture;
     own_iface = ifc;
+    const struct cpu_list *cpus = &ifc->probe->opt.capture_cpus;
+    if (cpus->count > 0) {
+        int cpu = cpu_bind_self_to_one(cpus, ifc->id);
+        if (cpu < 0)
+            log_warning("%s: cannot bind the capture thread: %s", ifc->name, strerror(errno));
+        else
+            log_info("%s: capture thread bound to core %d", ifc->name, cpu);
+    }
     check_engine_start(ifc); /* the checks' Lua state belongs to this thread */
     uv_run(&cap->loop, UV_RUN_DEFAULT);
 

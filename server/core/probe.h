@@ -2,6 +2,7 @@
 #ifndef NTOP_PROBE_H
 #define NTOP_PROBE_H
 
+#include "cpu_affinity.h"
 #include "netlist.h"
 
 #include <stdbool.h>
@@ -37,6 +38,9 @@ struct probe_options {
     const char *rpc_tls_key;  /* --rpc-tls-key FILE (PEM) */
     bool rpc_allow_exec;      /* --rpc-allow-exec: remote exec/outbound functions */
     uint32_t rpc_snapshot_ms; /* --rpc-snapshot-ms N: age limit of remote host lists */
+
+    struct cpu_list capture_cpus; /* --cpu-affinity: capture thread i on core i % count */
+    struct cpu_list other_cpus;   /* --other-cpu-affinity: every other thread */
 
     /* Checks and alerts (issue 4). */
     bool checks;                    /* --checks: run the built-in checks */
