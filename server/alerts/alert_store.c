@@ -195,9 +195,15 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s)
 static void bind_flow(sqlite3_stmt *st, const struct alert_row *r, int i)
 {
     const struct alert_flow_cols *f = r->flow;
+    /* ntopng's hex of the 128-bit map, most significant byte first (one table lookup per
+     * nibble: 16 snprintf calls were a tenth of the writer's cost per alert) */
+    static const char hex[] = "0123456789abcdef";
     char map[33];
-    for (int b = 0; b < 16; b++)
-        snprintf(map + 2 * b, 3, "%02x", f->alerts_map[15 - b]);
+    for (int b = 0; b < 16; b++) {
+        map[2 * b] = hex[f->alerts_map[15 - b] >> 4];
+        map[2 * b + 1] = hex[f->alerts_map[15 - b] & 15];
+    }
+    map[32] = '\0';
     sqlite3_bind_int(st, i++, 1);
     bind_text(st, i++, r->json);
     sqlite3_bind_int(st, i++, f->ip_version);

@@ -30,6 +30,15 @@ probe() {
         echo "FAIL: a check script failed on $pcap:"; grep "check .*:" "$tmp/out$run"; fails=$((fails + 1))
     fi
     db="$data/0/alerts/alerts.sqlite"
+    # ntopng's alerts_map: 32 hex digits, most significant first, the row's alert id set
+    bad=$(sql "SELECT alert_id, alerts_map FROM flow_alerts" | awk -F'|' '
+        { id = $1; m = $2
+          if (length(m) != 32 || m !~ /^[0-9a-f]+$/) { print; next }
+          d = index("0123456789abcdef", substr(m, 32 - int(id / 4), 1)) - 1
+          if (int(d / 2 ^ (id % 4)) % 2 != 1) print }' | head -3)
+    if [ -n "$bad" ]; then
+        echo "FAIL: alerts_map without its alert id on $pcap: $bad"; fails=$((fails + 1))
+    fi
 }
 
 sql() {
