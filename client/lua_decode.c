@@ -269,20 +269,10 @@ static int push_table(lua_State *L, struct lfast *f, struct rd r, uint32_t depth
             lua_rawseti(L, -2, ++i);
         } else if (field == 2) {
             struct rd key = {0}, val = {0};
-            bool has_key = false, has_val = false;
-            if (rd_len(&r, &sub) != 0)
+            bool has_val;
+            if (rd_len(&r, &sub) != 0 || rd_entry(sub, &key, &val, &has_val) != 0)
                 return GIVE_UP;
-            while ((rc = rd_key(&sub, &field, &wt)) == 0) {
-                if (field == 1 || field == 2) {
-                    bool *seen = field == 1 ? &has_key : &has_val;
-                    if (wt != 2 || *seen || rd_len(&sub, field == 1 ? &key : &val) != 0)
-                        return GIVE_UP;
-                    *seen = true;
-                } else if (rd_skip(&sub, wt) != 0) {
-                    return GIVE_UP;
-                }
-            }
-            if (rc != 1 || !has_key || push_value(L, f, &key, depth + 1) != 0)
+            if (push_value(L, f, &key, depth + 1) != 0)
                 return GIVE_UP;
             if (lua_isnil(L, -1) || (lua_type(L, -1) == LUA_TNUMBER && !lua_isinteger(L, -1) &&
                                      lua_tonumber(L, -1) != lua_tonumber(L, -1)))

@@ -278,20 +278,8 @@ static int table_read(struct fast *f, struct rd r, struct ntop_value *out, uint3
             out->table.n_array++;
         } else if (field == 2) {
             struct rd key = {0}, val = {0};
-            bool has_key = false, has_val = false;
-            if (rd_len(&r, &sub) != 0)
-                return GIVE_UP;
-            while ((rc = rd_key(&sub, &field, &wt)) == 0) {
-                if (field == 1 || field == 2) {
-                    bool *seen = field == 1 ? &has_key : &has_val;
-                    if (wt != 2 || *seen || rd_len(&sub, field == 1 ? &key : &val) != 0)
-                        return GIVE_UP;
-                    *seen = true;
-                } else if (rd_skip(&sub, wt) != 0) {
-                    return GIVE_UP;
-                }
-            }
-            if (rc != 1 || !has_key)
+            bool has_val;
+            if (rd_len(&r, &sub) != 0 || rd_entry(sub, &key, &val, &has_val) != 0)
                 return GIVE_UP;
             struct ntop_entry *d = &out->table.entries[out->table.n_entries];
             if (value_read(f, key, &d->key, depth + 1) != 0)

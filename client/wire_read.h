@@ -4,6 +4,7 @@
 #ifndef NTOP_CLIENT_WIRE_READ_H
 #define NTOP_CLIENT_WIRE_READ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -79,6 +80,27 @@ static inline int rd_skip(struct rd *r, uint32_t wt)
     default:
         return GIVE_UP;
     }
+}
+
+/* An ntop.v1.Entry: its key (required) and value (*has_val false when absent), each given
+ * at most once. 0, or GIVE_UP. */
+static inline int rd_entry(struct rd entry, struct rd *key, struct rd *val, bool *has_val)
+{
+    uint32_t field, wt;
+    bool has_key = false;
+    int rc;
+    *has_val = false;
+    while ((rc = rd_key(&entry, &field, &wt)) == 0) {
+        if (field == 1 || field == 2) {
+            bool *seen = field == 1 ? &has_key : has_val;
+            if (wt != 2 || *seen || rd_len(&entry, field == 1 ? key : val) != 0)
+                return GIVE_UP;
+            *seen = true;
+        } else if (rd_skip(&entry, wt) != 0) {
+            return GIVE_UP;
+        }
+    }
+    return rc == 1 && has_key ? 0 : GIVE_UP;
 }
 
 /* Number of varints in a packed region, which must end with a varint's last byte. */
