@@ -51,44 +51,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-pass() {
-    PASS=$((PASS + 1))
-    echo "ok   $1"
-}
+# pass, fail, finish, rcli, start_redis, add_user
+. "$(dirname "$0")/../lib/harness.sh"
 
-fail() {
-    FAIL=$((FAIL + 1))
-    echo "FAIL $1"
-    if [ $# -gt 1 ]; then printf '%s\n' "$2" | head -25 | sed 's/^/     | /'; fi
-}
-
-finish() {
-    echo "$PASS passed, $FAIL failed"
-    [ "$FAIL" -eq 0 ] && exit 0
-    exit 1
-}
-
-rcli() {
-    redis-cli -s "$RSOCK" "$@"
-}
-
-# add_user NAME GROUP [ALLOWED_NETS]: prints the user's new token
-add_user() {
-    local name=$1 group=$2 nets=${3:-} tok
-    tok=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
-    rcli HSET ntopng.api_tokens "$tok" "$name" >/dev/null
-    rcli SET "ntopng.user.$name.api_token" "$tok" >/dev/null
-    rcli SET "ntopng.user.$name.group" "$group" >/dev/null
-    [ -n "$nets" ] && rcli SET "ntopng.user.$name.allowed_nets" "$nets" >/dev/null
-    echo "$tok"
-}
-
-redis-server --port 0 --unixsocket "$RSOCK" --save '' --appendonly no >"$TMP/redis.log" 2>&1 &
-REDIS_PID=$!
-for _ in $(seq 1 100); do
-    rcli ping 2>/dev/null | grep -q PONG && break
-    sleep 0.1
-done
+start_redis
 ADMIN=$(add_user admin administrator)
 LIMITED=$(add_user limited unprivileged 192.168.1.0/25)
 

@@ -44,62 +44,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-pass() {
-    PASS=$((PASS + 1))
-    echo "ok   $1"
-}
-
-fail() {
-    FAIL=$((FAIL + 1))
-    echo "FAIL $1"
-    if [ $# -gt 1 ]; then printf '%s\n' "$2" | head -25 | sed 's/^/     | /'; fi
-}
-
-finish() {
-    echo "$PASS passed, $FAIL failed"
-    [ "$FAIL" -eq 0 ] && exit 0
-    exit 1
-}
+# pass, fail, finish, rcli, start_redis, stop_redis, new_token, add_user
+. "$(dirname "$0")/../lib/harness.sh"
 
 # ---- redis and users ----
-
-start_redis() {
-    redis-server --port 0 --unixsocket "$RSOCK" --save '' --appendonly no \
-        >"$TMP/redis.log" 2>&1 &
-    REDIS_PID=$!
-    for _ in $(seq 1 100); do
-        rcli ping 2>/dev/null | grep -q PONG && return 0
-        sleep 0.1
-    done
-    fail "redis-server starts" "$(cat "$TMP/redis.log")"
-    finish
-}
-
-stop_redis() {
-    kill -TERM "$REDIS_PID" 2>/dev/null
-    wait "$REDIS_PID" 2>/dev/null
-    REDIS_PID=
-}
-
-rcli() {
-    redis-cli -s "$RSOCK" "$@"
-}
-
-new_token() {
-    od -An -tx1 -N16 /dev/urandom | tr -d ' \n'
-}
-
-# add_user NAME GROUP [ALLOWED_NETS [ALLOWED_IFNAME]]: prints the user's new token
-add_user() {
-    local name=$1 group=$2 nets=${3:-} ifname=${4:-} tok
-    tok=$(new_token)
-    rcli HSET ntopng.api_tokens "$tok" "$name" >/dev/null
-    rcli SET "ntopng.user.$name.api_token" "$tok" >/dev/null
-    rcli SET "ntopng.user.$name.group" "$group" >/dev/null
-    [ -n "$nets" ] && rcli SET "ntopng.user.$name.allowed_nets" "$nets" >/dev/null
-    [ -n "$ifname" ] && rcli SET "ntopng.user.$name.allowed_ifname" "$ifname" >/dev/null
-    echo "$tok"
-}
 
 # ---- the probe ----
 

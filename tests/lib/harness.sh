@@ -1,0 +1,63 @@
+# shellcheck shell=bash
+# Shared by the shell test harnesses (sourced): results, a private redis-server on a Unix
+# socket and API users in it. The caller sets TMP (a temporary directory) and RSOCK (the
+# socket path) before calling start_redis, and PASS=0 FAIL=0 REDIS_PID= before the first
+# result.
+
+pass() {
+    PASS=$((PASS + 1))
+    echo "ok   $1"
+}
+
+# fail NAME [DETAILS]: the first 25 lines of DETAILS, indented
+fail() {
+    FAIL=$((FAIL + 1))
+    echo "FAIL $1"
+    if [ $# -gt 1 ]; then printf '%s\n' "$2" | head -25 | sed 's/^/     | /'; fi
+}
+
+finish() {
+    echo "$PASS passed, $FAIL failed"
+    [ "$FAIL" -eq 0 ] && exit 0
+    exit 1
+}
+
+rcli() {
+    redis-cli -s "$RSOCK" "$@"
+}
+
+# start_redis: no persistence; fails the test (and finishes) when it does not answer in 10 s
+start_redis() {
+    redis-server --port 0 --unixsocket "$RSOCK" --save '' --appendonly no \
+        >"$TMP/redis.log" 2>&1 &
+    REDIS_PID=$!
+    for _ in $(seq 1 100); do
+        rcli ping 2>/dev/null | grep -q PONG && return 0
+        sleep 0.1
+    done
+    fail "redis-server starts" "$(cat "$TMP/redis.log")"
+    finish
+}
+
+stop_redis() {
+    kill -TERM "$REDIS_PID" 2>/dev/null
+    wait "$REDIS_PID" 2>/dev/null
+    REDIS_PID=
+}
+
+new_token() {
+    od -An -tx1 -N16 /dev/urandom | tr -d ' \n'
+}
+
+# add_user NAME GROUP [ALLOWED_NETS [ALLOWED_IFNAME]]: prints the user's new token (ntopng's
+# Redis keys)
+add_user() {
+    local name=$1 group=$2 nets=${3:-} ifname=${4:-} tok
+    tok=$(new_token)
+    rcli HSET ntopng.api_tokens "$tok" "$name" >/dev/null
+    rcli SET "ntopng.user.$name.api_token" "$tok" >/dev/null
+    rcli SET "ntopng.user.$name.group" "$group" >/dev/null
+    [ -n "$nets" ] && rcli SET "ntopng.user.$name.allowed_nets" "$nets" >/dev/null
+    [ -n "$ifname" ] && rcli SET "ntopng.user.$name.allowed_ifname" "$ifname" >/dev/null
+    echo "$tok"
+}
