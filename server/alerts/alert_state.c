@@ -3,6 +3,7 @@
 
 #include "../core/iface.h"
 #include "../core/probe.h"
+#include "alert_json.h"
 #include "alert_store.h"
 #include "alert_types.h"
 
@@ -376,41 +377,17 @@ void alerts_set_external_seen(struct iface *ifc)
 
 /* ---- flows ---------------------------------------------------------------------- */
 
-/* An alert's JSON: ntopng's alert_generation block (which check, flow or host), then the
- * message if any. */
-static char *alert_json(const char *script_key, const char *subdir, const char *message)
-{
-    size_t len = 128 + strlen(script_key) + (message ? 6 * strlen(message) : 0);
-    char *s = malloc(len);
-    if (!s)
-        return NULL;
-    size_t o =
-        (size_t)snprintf(s, len, "{\"alert_generation\":{\"script_key\":\"%s\",\"subdir\":\"%s\"}",
-                         script_key, subdir);
-    if (message) {
-        o += (size_t)snprintf(s + o, len - o, ",\"alert.message\":\"");
-        for (const unsigned char *p = (const unsigned char *)message; *p; p++) {
-            if (*p == '"' || *p == '\\')
-                o += (size_t)snprintf(s + o, len - o, "\\%c", *p);
-            else if (*p < 0x20)
-                o += (size_t)snprintf(s + o, len - o, "\\u%04x", *p);
-            else
-                s[o++] = (char)*p;
-        }
-        o += (size_t)snprintf(s + o, len - o, "\"");
-    }
-    snprintf(s + o, len - o, "}");
-    return s;
-}
-
+/* The row of a flow: its addresses are formatted and its JSON built by the writer. Takes
+ * `message` (malloc'd or NULL). */
 static void store_flow_alert(struct iface *ifc, const struct flow *f, unsigned alert_id,
-                             uint32_t score, const char *json)
+                             uint32_t score, char *message)
 {
     struct alert_row *r = calloc(1, sizeof(*r));
     struct alert_flow_cols *c = calloc(1, sizeof(*c));
     if (!r || !c) {
         free(r);
         free(c);
+        free(message);
         return;
     }
     r->ifid = ifc->id;
@@ -418,11 +395,10 @@ static void store_flow_alert(struct iface *ifc, const struct flow *f, unsigned a
     r->alert_id = alert_id;
     r->score = score;
     r->tstamp = r->tstamp_end = (int64_t)time(NULL);
-    r->json = dup_or_null(json);
     r->flow = c;
-    ipaddr_str(&f->key.cli, c->cli_ip, sizeof(c->cli_ip));
-    ipaddr_str(&f->key.srv, c->srv_ip, sizeof(c->srv_ip));
-    c->ip_version = f->key.cli.ver;
+    c->message = message;
+    c->cli = f->key.cli;
+    c->srv = f->key.srv;
     c->cli_port = f->key.cli_port;
     c->srv_port = f->key.srv_port;
     c->vlan_id = f->key.vlan;
@@ -444,8 +420,9 @@ static void store_flow_alert(struct iface *ifc, const struct flow *f, unsigned a
 }
 
 int alerts_flow_raise(struct iface *ifc, struct flow *f, unsigned alert_id, uint16_t cli_score,
-                      uint16_t srv_score, const char *json)
+                      uint16_t srv_score, const char *message)
 {
+    (void)ifc;
     if (alert_id == FLOW_ALERT_NORMAL || alert_id > FLOW_ALERT_MAX_ID)
         return -1;
     struct flow_alert_info *in = f->alerts;
@@ -453,13 +430,18 @@ int alerts_flow_raise(struct iface *ifc, struct flow *f, unsigned alert_id, uint
         return -1;
     if (in->map[alert_id / 8] & (1u << (alert_id % 8)))
         return 0;
-    in->map[alert_id / 8] |= (uint8_t)(1u << (alert_id % 8));
 
     /* ntopng's caps: each side and their sum at most ALERT_SCORE_MAX. */
     uint32_t cli = cli_score > ALERT_SCORE_MAX ? ALERT_SCORE_MAX : cli_score;
     uint32_t srv = srv_score > ALERT_SCORE_MAX ? ALERT_SCORE_MAX : srv_score;
     if (cli + srv > ALERT_SCORE_MAX)
         srv = ALERT_SCORE_MAX - cli;
+    bool predominant = cli + srv > in->predominant_score || !in->predominant_alert;
+    char *msg = NULL;
+    if (predominant && message && !(msg = strdup(message)))
+        return -1;
+
+    in->map[alert_id / 8] |= (uint8_t)(1u << (alert_id % 8));
     in->score += cli + srv;
     in->cli_score += cli;
     in->srv_score += srv;
@@ -472,18 +454,30 @@ int alerts_flow_raise(struct iface *ifc, struct flow *f, unsigned alert_id, uint
         in->cli_credited->score_as_client += cli;
     if (in->srv_credited)
         in->srv_credited->score_as_server += srv;
-    if (cli + srv > in->predominant_score || !in->predominant_alert) {
+    if (predominant) {
         in->predominant_alert = (uint16_t)alert_id;
         in->predominant_score = (uint16_t)(cli + srv);
+        free(in->predominant_msg);
+        in->predominant_msg = msg;
     }
-    store_flow_alert(ifc, f, alert_id, cli + srv, json);
     return 1;
 }
 
-char *alerts_flow_json(unsigned alert_id, const char *message)
+uint16_t alerts_flow_predominant(const struct flow *f)
 {
-    const struct flow_alert_type *t = flow_alert_type_get(alert_id);
-    return alert_json(t ? t->name : "unknown", "flow", message);
+    return f->alerts ? f->alerts->predominant_alert : FLOW_ALERT_NORMAL;
+}
+
+void alerts_flow_emit(struct iface *ifc, struct flow *f, uint16_t predominant_before)
+{
+    struct flow_alert_info *in = f->alerts;
+    if (!in || in->predominant_alert == predominant_before)
+        return;
+    /* The row takes the message: a later row needs a new predominant alert, and so its
+     * own message. */
+    char *msg = in->predominant_msg;
+    in->predominant_msg = NULL;
+    store_flow_alert(ifc, f, in->predominant_alert, in->score, msg);
 }
 
 int alerts_flow_raise_risks(struct iface *ifc, struct flow *f)
@@ -497,10 +491,10 @@ int alerts_flow_raise_risks(struct iface *ifc, struct flow *f)
             continue;
         uint16_t cli, srv;
         flow_risk_score(risk, &cli, &srv);
-        char *json = alert_json(t->name, "flow", NULL);
-        if (alerts_flow_raise(ifc, f, t->id, cli, srv, json) == 1)
-            n++;
-        free(json);
+        int rc = alerts_flow_raise(ifc, f, t->id, cli, srv, NULL);
+        if (rc < 0)
+            return -1;
+        n += rc;
     }
     return n;
 }
@@ -514,6 +508,7 @@ void alerts_flow_freed(struct flow *f)
         in->cli_credited->score_as_client -= in->cli_score;
     if (in->srv_credited)
         in->srv_credited->score_as_server -= in->srv_score;
+    free(in->predominant_msg);
     free(in);
     f->alerts = NULL;
 }

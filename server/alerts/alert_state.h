@@ -5,8 +5,9 @@
  * Life cycle (ntopng's OtherAlertableEntity): an alert is engaged by
  * alerts_engage(entity, value, key, periodicity, ...) while its condition holds; engaging
  * an engaged key does nothing. alerts_release() ends it: the alert leaves memory and is
- * written to the store with tstamp_end. Flow alerts are written at once and add their
- * score to the flow's hosts until the flow is freed (ntopng's rule). */
+ * written to the store with tstamp_end. Flow alerts add their score to the flow's hosts
+ * until the flow is freed (ntopng's rule); a flow is written to the store once per check
+ * event whose alerts changed its predominant alert (alerts_flow_emit). */
 #ifndef NTOP_ALERT_STATE_H
 #define NTOP_ALERT_STATE_H
 
@@ -51,7 +52,10 @@ struct flow_alert_info {
     uint32_t score;  /* sum of its alerts' scores */
     uint32_t cli_score, srv_score;
     struct host *cli_credited, *srv_credited; /* hosts whose score holds ours */
+    /* ntopng's predominant alert: the highest-scored, the first of equal ones. It and its
+     * message (malloc'd, NULL for none) are what the flow's stored row shows. */
     uint16_t predominant_alert, predominant_score;
+    char *predominant_msg;
 };
 
 /* Creates / frees an interface's state. Freeing releases every engaged alert (written
@@ -107,15 +111,21 @@ void alerts_set_external_seen(struct iface *ifc);
 /* --- flows ---------------------------------------------------------------------- */
 
 /* Raises flow alert `alert_id` on f: once per flow and type (ntopng's alerts map). The
- * client and server scores add to the hosts' scores until the flow is freed; the alert
- * is written to the store at once with `json` (may be NULL). Returns 1 when raised, 0
- * when f already had that alert, -1 on a bad id or memory shortage. */
+ * client and server scores add to the flow and to its hosts' scores until the flow is
+ * freed; the alert becomes the predominant one when it outscores it (keeping `message`,
+ * may be NULL). Nothing is written: see alerts_flow_emit. Returns 1 when raised, 0 when
+ * f already had that alert, -1 on a bad id or memory shortage. */
 int alerts_flow_raise(struct iface *ifc, struct flow *f, unsigned alert_id, uint16_t cli_score,
-                      uint16_t srv_score, const char *json);
+                      uint16_t srv_score, const char *message);
 
-/* The JSON of flow alert `alert_id` with an optional message ("alert.message", as
- * ntopng's custom script alert); malloc'd, NULL on memory shortage. */
-char *alerts_flow_json(unsigned alert_id, const char *message);
+/* The flow's predominant alert id (FLOW_ALERT_NORMAL, 0, when not alerted). */
+uint16_t alerts_flow_predominant(const struct flow *f);
+
+/* ntopng's FlowChecksExecutor: after the checks of one flow event (detection, a periodic
+ * update, the end), when the predominant alert is not `predominant_before`, writes one
+ * row: the predominant alert's id and message, the flow's total score, and the map of
+ * every alert raised on the flow so far. */
+void alerts_flow_emit(struct iface *ifc, struct flow *f, uint16_t predominant_before);
 
 /* ntopng's "flow risk" check: raises the alert of every nDPI risk of f->risk that ntopng
  * maps to a flow alert, with nDPI's client/server score split. Returns how many were

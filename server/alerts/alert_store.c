@@ -5,6 +5,7 @@
 
 #include "../core/log.h"
 #include "../core/probe.h"
+#include "alert_json.h"
 #include "alert_schema.h"
 #include "alert_types.h"
 
@@ -57,6 +58,7 @@ void alert_row_free(struct alert_row *r)
     if (!r)
         return;
     if (r->flow) {
+        free(r->flow->message);
         free(r->flow->cli_name);
         free(r->flow->srv_name);
         free(r->flow);
@@ -195,6 +197,9 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s)
 static void bind_flow(sqlite3_stmt *st, const struct alert_row *r, int i)
 {
     const struct alert_flow_cols *f = r->flow;
+    const struct flow_alert_type *t = flow_alert_type_get(r->alert_id);
+    char *json = alert_json(t ? t->name : "unknown", "flow", f->message);
+    char cli[IPADDR_STRLEN], srv[IPADDR_STRLEN];
     /* ntopng's hex of the 128-bit map, most significant byte first (one table lookup per
      * nibble: 16 snprintf calls were a tenth of the writer's cost per alert) */
     static const char hex[] = "0123456789abcdef";
@@ -205,10 +210,13 @@ static void bind_flow(sqlite3_stmt *st, const struct alert_row *r, int i)
     }
     map[32] = '\0';
     sqlite3_bind_int(st, i++, 1);
-    bind_text(st, i++, r->json);
-    sqlite3_bind_int(st, i++, f->ip_version);
-    bind_text(st, i++, f->cli_ip);
-    bind_text(st, i++, f->srv_ip);
+    if (json)
+        sqlite3_bind_text(st, i++, json, -1, free);
+    else
+        sqlite3_bind_null(st, i++);
+    sqlite3_bind_int(st, i++, f->cli.ver);
+    bind_text(st, i++, ipaddr_str(&f->cli, cli, sizeof(cli)));
+    bind_text(st, i++, ipaddr_str(&f->srv, srv, sizeof(srv)));
     sqlite3_bind_int(st, i++, f->cli_port);
     sqlite3_bind_int(st, i++, f->srv_port);
     sqlite3_bind_int(st, i++, f->vlan_id);

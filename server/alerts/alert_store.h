@@ -13,6 +13,8 @@
 #ifndef NTOP_ALERT_STORE_H
 #define NTOP_ALERT_STORE_H
 
+#include "../core/ipaddr.h"
+
 #include <lua.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -21,10 +23,13 @@
 struct probe;
 
 /* What a flow alert row adds to the common columns. */
+/* A flow's columns as the capture thread hands them over: the writer formats the
+ * addresses and builds the JSON (the alert type's check and the message). */
 struct alert_flow_cols {
-    char cli_ip[46], srv_ip[46];
+    struct ipaddr cli, srv;
+    char *message; /* owned; may be NULL */
     uint16_t cli_port, srv_port, vlan_id;
-    uint8_t ip_version, proto;
+    uint8_t proto;
     uint16_t l7_proto, l7_master_proto, l7_cat;
     uint64_t cli2srv_bytes, srv2cli_bytes, cli2srv_pkts, srv2cli_pkts;
     int64_t first_seen;

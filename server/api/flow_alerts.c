@@ -10,8 +10,9 @@
 
 /* flow.triggerAlert(score, message): raises ntopng's custom-script flow alert (87) on the
  * current flow, once per flow; its score goes half to the client and half to the server
- * host (ntopng's CLIENT_FAIR_RISK_PERCENTAGE) and the alert is stored at once with the
- * message. Returns nothing, as ntopng. */
+ * host (ntopng's CLIENT_FAIR_RISK_PERCENTAGE); the flow is stored with the message after
+ * the event's checks when the alert became its predominant one. Returns nothing, as
+ * ntopng. */
 static int flow_trigger_alert(lua_State *L)
 {
     struct lua_ctx *ctx = lua_ctx_of(L);
@@ -20,12 +21,8 @@ static int flow_trigger_alert(lua_State *L)
     const char *msg = luaL_checkstring(L, 2);
     struct iface *ifc = lua_ctx_iface(L);
     uint16_t cli = (uint16_t)(score * 50 / 100);
-    char *json = alerts_flow_json(FLOW_ALERT_CUSTOM_LUA_SCRIPT, msg);
-    if (!json)
-        return luaL_error(L, "out of memory");
     int rc = alerts_flow_raise(ifc, ctx->flow, FLOW_ALERT_CUSTOM_LUA_SCRIPT, cli,
-                               (uint16_t)(score - cli), json);
-    free(json);
+                               (uint16_t)(score - cli), msg);
     if (rc < 0)
         return luaL_error(L, "out of memory");
     return 0;
@@ -72,12 +69,8 @@ static int flow_trigger_alert_type(lua_State *L)
     luaL_argcheck(L, t != NULL, 1, "unknown flow alert type");
     uint16_t score = flow_alert_default_score(t);
     uint16_t cli = (uint16_t)(score / 2);
-    char *json = alerts_flow_json(t->id, msg);
-    if (!json)
-        return luaL_error(L, "out of memory");
     int rc = alerts_flow_raise(lua_ctx_iface(L), lua_ctx_of(L)->flow, t->id, cli,
-                               (uint16_t)(score - cli), json);
-    free(json);
+                               (uint16_t)(score - cli), msg);
     if (rc < 0)
         return luaL_error(L, "out of memory");
     lua_pushboolean(L, rc == 1);

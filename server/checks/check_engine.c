@@ -146,25 +146,29 @@ void check_engine_stop(struct iface *ifc)
     engine_free(e);
 }
 
+void check_flow_event(struct check_engine *e, struct flow *f, enum check_kind kind)
+{
+    uint16_t predominant = alerts_flow_predominant(f);
+    e->ctx.flow = f;
+    check_run_kind(e, kind);
+    check_ctx_reset(e);
+    /* ntopng writes a flow once per event that changed its predominant alert. */
+    alerts_flow_emit(e->ifc, f, predominant);
+}
+
 void check_flow_detected(struct iface *ifc, struct flow *f)
 {
     struct check_engine *e = ifc->checks;
-    if (!e->count[CK_FLOW_DETECTED])
-        return;
-    e->ctx.flow = f;
-    check_run_kind(e, CK_FLOW_DETECTED);
-    check_ctx_reset(e);
+    if (e->count[CK_FLOW_DETECTED])
+        check_flow_event(e, f, CK_FLOW_DETECTED);
 }
 
 void check_flow_end(struct iface *ifc, struct flow *f)
 {
     struct check_engine *e = ifc->checks;
     /* After the end of a file every flow left has had its end already. */
-    if (!e->count[CK_FLOW_END] || e->input_ended)
-        return;
-    e->ctx.flow = f;
-    check_run_kind(e, CK_FLOW_END);
-    check_ctx_reset(e);
+    if (e->count[CK_FLOW_END] && !e->input_ended)
+        check_flow_event(e, f, CK_FLOW_END);
 }
 
 /* Host scripts keep what they know of a host between runs in their global host_state, keyed

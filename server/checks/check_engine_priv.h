@@ -74,6 +74,10 @@ int check_load_all(struct check_engine *e);
  * or host, if any, for the scripts' conditions). */
 void check_run_kind(struct check_engine *e, enum check_kind kind);
 
+/* check_engine.c: the flow scripts of `kind` on f, then f's alert row if their alerts
+ * changed its predominant alert (ntopng's FlowChecksExecutor). */
+void check_flow_event(struct check_engine *e, struct flow *f, enum check_kind kind);
+
 /* check_only.c: parses the script's "-- @only:" lines (0, or -1 with a logged error: the
  * script then runs without conditions); whether s runs for the current object. */
 int check_only_parse(struct check_engine *e, struct check_script *s, const char *path,

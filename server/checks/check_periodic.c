@@ -24,9 +24,7 @@ static void run_flow_periodic(struct check_engine *e, uint64_t end_us)
     for (struct flow *f = e->ifc->flows.head; f; f = f->list_next) {
         if (!f->l7_accounted || f->last_seen_us < start_us || f->first_seen_us > start_us)
             continue;
-        e->ctx.flow = f;
-        check_run_kind(e, CK_FLOW_PERIODIC);
-        check_ctx_reset(e);
+        check_flow_event(e, f, CK_FLOW_PERIODIC);
     }
 }
 

@@ -100,6 +100,17 @@ static int run(struct fixture *fx, const char *code)
     return rc;
 }
 
+/* Code run as one check event on the context's flow: then the flow's row is written when
+ * the event changed its predominant alert, as the checks engine does. */
+static int run_flow_event(struct fixture *fx, const char *code)
+{
+    struct flow *f = fx->ctx.flow;
+    uint16_t before = alerts_flow_predominant(f);
+    int rc = run(fx, code);
+    alerts_flow_emit(fx->ifc, f, before);
+    return rc;
+}
+
 static const char *run_error(struct fixture *fx, const char *code, char *buf, size_t len)
 {
     buf[0] = '\0';
@@ -156,13 +167,13 @@ static void test_flow_trigger_alert(void **state)
         fx->ctx.flow = f;
         char code[64];
         snprintf(code, sizeof(code), "flow.triggerAlert(%d, 'msg %d')", 31 + raised, raised);
-        assert_int_equal(run(fx, code), LUA_OK);
+        assert_int_equal(run_flow_event(fx, code), LUA_OK);
         /* ntopng's split: half to the client (rounded down), the rest to the server. */
         expect_cli += (31 + raised) / 2;
         assert_int_equal(f->alerts->score, 31 + raised);
         assert_int_equal(f->alerts->srv_score, 31 + raised - (31 + raised) / 2);
         /* Once per flow and alert type. */
-        assert_int_equal(run(fx, "flow.triggerAlert(200, 'again')"), LUA_OK);
+        assert_int_equal(run_flow_event(fx, "flow.triggerAlert(200, 'again')"), LUA_OK);
         assert_int_equal(f->alerts->score, 31 + raised);
         raised++;
     }
@@ -194,6 +205,50 @@ static void test_flow_trigger_alert(void **state)
     iface_purge_idle(ifc, true);
     assert_int_equal(ifc->flows.count, 0);
     assert_int_equal(all_host_scores(ifc), 0);
+    teardown_capture(fx);
+}
+
+/* ntopng's rows: one per event that changed the flow's predominant alert, with that
+ * alert's id and message, the flow's total score and the map of all its alerts. */
+static void test_flow_predominant_rows(void **state)
+{
+    (void)state;
+    struct fixture *fx = setup_capture("ntopng-e2e/test_01.pcap", true);
+    if (!fx)
+        skip();
+    struct iface *ifc = fx->ifc;
+    struct flow *f = ifc->flows.head;
+    assert_int_equal(alerts_flow_predominant(f), FLOW_ALERT_NORMAL);
+
+    /* Event 1: two alerts, the second outscores the first: one row, the second's. */
+    alerts_flow_raise(ifc, f, 22, 10, 10, "first");
+    alerts_flow_raise(ifc, f, 6, 30, 30, "a \"quoted\"\nline");
+    alerts_flow_emit(ifc, f, FLOW_ALERT_NORMAL);
+    assert_int_equal(store_int("SELECT count(*) FROM flow_alerts"), 1);
+    assert_int_equal(store_int("SELECT count(*) FROM flow_alerts WHERE alert_id = 6 AND score = 80 "
+                               "AND alerts_map = '00000000000000000000000000400040' AND json = "
+                               "'{\"alert_generation\":{\"script_key\":\"dns_data_exfiltration\","
+                               "\"subdir\":\"flow\"},\"alert.message\":\"a \\\"quoted\\\"\\u000aline\"}'"),
+                     1);
+
+    /* Event 2: a lower-scored alert adds to the score, not to the rows. */
+    uint16_t before = alerts_flow_predominant(f);
+    alerts_flow_raise(ifc, f, 87, 5, 5, "lower");
+    alerts_flow_emit(ifc, f, before);
+    assert_int_equal(store_int("SELECT count(*) FROM flow_alerts"), 1);
+    assert_int_equal(f->alerts->score, 90);
+
+    /* Event 3: a higher one without a message: a second row with the total so far. */
+    before = alerts_flow_predominant(f);
+    alerts_flow_raise(ifc, f, 43, 100, 100, NULL);
+    alerts_flow_emit(ifc, f, before);
+    assert_int_equal(store_int("SELECT count(*) FROM flow_alerts WHERE alert_id = 43 AND score = "
+                               "290 AND json NOT LIKE '%alert.message%'"),
+                     1);
+    char ip[IPADDR_STRLEN], sql[256];
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM flow_alerts WHERE cli_ip = '%s' AND srv_port = %u",
+             ipaddr_str(&f->key.cli, ip, sizeof(ip)), f->key.srv_port);
+    assert_int_equal(store_int(sql), 2);
     teardown_capture(fx);
 }
 
@@ -248,7 +303,7 @@ static void test_flow_risk_alerts(void **state)
     if (!fx)
         skip();
     struct iface *ifc = fx->ifc;
-    int flows = 0, alerts = 0, numeric_ip_flows = 0;
+    int flows = 0, numeric_ip_flows = 0;
     uint32_t expect = 0;
     for (struct flow *f = ifc->flows.head; f; f = f->list_next) {
         if (!f->risk)
@@ -264,20 +319,35 @@ static void test_flow_risk_alerts(void **state)
                 mapped++;
             }
         assert_int_equal(alerts_flow_raise_risks(ifc, f), mapped);
+        alerts_flow_emit(ifc, f, FLOW_ALERT_NORMAL);
+        uint16_t predominant = alerts_flow_predominant(f);
         assert_int_equal(alerts_flow_raise_risks(ifc, f), 0); /* once per flow */
-        alerts += mapped;
+        alerts_flow_emit(ifc, f, predominant);                /* no change: no row */
+        /* ntopng's predominant alert: the highest score, the first of equal ones. */
+        unsigned best = 0, best_score = 0;
+        for (unsigned r = 1; r < NDPI_MAX_RISK; r++)
+            if ((f->risk >> r) & 1) {
+                unsigned sc = flow_risk_score(r, NULL, NULL);
+                if (!best || sc > best_score) {
+                    best = flow_alert_type_for_risk(r)->id;
+                    best_score = sc;
+                }
+            }
+        assert_int_equal(predominant, best);
     }
     assert_true(flows > 0);
     assert_int_equal(all_host_scores(ifc), expect);
-    assert_int_equal(store_int("SELECT count(*) FROM flow_alerts"), alerts);
+    /* One row per alerted flow, with the flow's whole score. */
+    assert_int_equal(store_int("SELECT count(*) FROM flow_alerts"), flows);
+    assert_int_equal(store_int("SELECT sum(score) FROM flow_alerts"), expect);
     /* ndpiReader reports "HTTP Numeric IP Address" on this capture: ntopng's alert 43. */
     assert_true(numeric_ip_flows > 0);
     char sql[256];
+    /* alerts_map: ntopng's hex, most significant byte first; id 43 is bit 3 of byte 5. */
     snprintf(sql, sizeof(sql),
-             "SELECT count(*) FROM flow_alerts WHERE alert_id = 43 AND flow_risk_bitmap & %llu "
-             "AND score = %u",
-             1ull << NDPI_HTTP_NUMERIC_IP_HOST,
-             flow_risk_score(NDPI_HTTP_NUMERIC_IP_HOST, NULL, NULL));
+             "SELECT count(*) FROM flow_alerts WHERE flow_risk_bitmap & %llu AND "
+             "(instr('0123456789abcdef', substr(alerts_map, %d, 1)) - 1) & %d",
+             1ull << NDPI_HTTP_NUMERIC_IP_HOST, 2 * (15 - 43 / 8) + 1 + (43 % 8 < 4), 1 << (43 % 4));
     assert_int_equal(store_int(sql), numeric_ip_flows);
     teardown_capture(fx);
 }
@@ -290,7 +360,7 @@ static void test_drops_without_store(void **state)
     if (!fx)
         skip();
     fx->ctx.flow = fx->ifc->flows.head;
-    assert_int_equal(run(fx, "flow.triggerAlert(10, 'no store')"), LUA_OK);
+    assert_int_equal(run_flow_event(fx, "flow.triggerAlert(10, 'no store')"), LUA_OK);
     assert_int_equal(run(fx, "interface.storeTriggeredAlert('k', 0, 1, 1, '', '{}')"), LUA_OK);
     assert_int_equal(run(fx, "interface.releaseTriggeredAlert('k', 0, 1)"), LUA_OK);
     uint64_t host, flow, other;
@@ -334,7 +404,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_flow_alert_table),    cmocka_unit_test(test_flow_trigger_alert),
         cmocka_unit_test(test_host_trigger_alert),  cmocka_unit_test(test_flow_risk_alerts),
-        cmocka_unit_test(test_drops_without_store),
+        cmocka_unit_test(test_drops_without_store), cmocka_unit_test(test_flow_predominant_rows),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     char cmd[4200];

@@ -1,4 +1,5 @@
 /* Table and address unit tests: flow lookups in both orientations, host table, CIDRs. */
+#include <arpa/inet.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -151,6 +152,23 @@ static void test_ipaddr(void **state)
     struct ipaddr x = ip("10.1.2.3");
     ipaddr_mask(&x, 16);
     assert_string_equal(ipaddr_str(&x, buf, sizeof(buf)), "10.1.0.0");
+
+    /* The own IPv4 formatter against inet_ntop: every octet value in every position. */
+    for (int pos = 0; pos < 4; pos++)
+        for (int v = 0; v < 256; v++) {
+            uint8_t q[4] = {10, 0, 200, 99};
+            q[pos] = (uint8_t)v;
+            struct ipaddr a4;
+            ipaddr_set_v4(&a4, q);
+            char want[INET_ADDRSTRLEN];
+            assert_non_null(inet_ntop(AF_INET, q, want, sizeof(want)));
+            assert_string_equal(ipaddr_str(&a4, buf, sizeof(buf)), want);
+        }
+    /* A short buffer still gets a terminated (inet_ntop's) answer, never an overflow. */
+    char small[8];
+    struct ipaddr big = ip("255.255.255.255");
+    ipaddr_str(&big, small, sizeof(small));
+    assert_string_equal(small, "?");
 }
 
 /* Objects come from blocks: distinct and aligned, a released one is the next handed out,
