@@ -225,11 +225,12 @@ static void test_flow_predominant_rows(void **state)
     alerts_flow_raise(ifc, f, 6, 30, 30, "a \"quoted\"\nline");
     alerts_flow_emit(ifc, f, FLOW_ALERT_NORMAL);
     assert_int_equal(store_int("SELECT count(*) FROM flow_alerts"), 1);
-    assert_int_equal(store_int("SELECT count(*) FROM flow_alerts WHERE alert_id = 6 AND score = 80 "
-                               "AND alerts_map = '00000000000000000000000000400040' AND json = "
-                               "'{\"alert_generation\":{\"script_key\":\"dns_data_exfiltration\","
-                               "\"subdir\":\"flow\"},\"alert.message\":\"a \\\"quoted\\\"\\u000aline\"}'"),
-                     1);
+    assert_int_equal(
+        store_int("SELECT count(*) FROM flow_alerts WHERE alert_id = 6 AND score = 80 "
+                  "AND alerts_map = '00000000000000000000000000400040' AND json = "
+                  "'{\"alert_generation\":{\"script_key\":\"dns_data_exfiltration\","
+                  "\"subdir\":\"flow\"},\"alert.message\":\"a \\\"quoted\\\"\\u000aline\"}'"),
+        1);
 
     /* Event 2: a lower-scored alert adds to the score, not to the rows. */
     uint16_t before = alerts_flow_predominant(f);
@@ -246,7 +247,8 @@ static void test_flow_predominant_rows(void **state)
                                "290 AND json NOT LIKE '%alert.message%'"),
                      1);
     char ip[IPADDR_STRLEN], sql[256];
-    snprintf(sql, sizeof(sql), "SELECT count(*) FROM flow_alerts WHERE cli_ip = '%s' AND srv_port = %u",
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM flow_alerts WHERE cli_ip = '%s' AND srv_port = %u",
              ipaddr_str(&f->key.cli, ip, sizeof(ip)), f->key.srv_port);
     assert_int_equal(store_int(sql), 2);
     teardown_capture(fx);
@@ -347,7 +349,8 @@ static void test_flow_risk_alerts(void **state)
     snprintf(sql, sizeof(sql),
              "SELECT count(*) FROM flow_alerts WHERE flow_risk_bitmap & %llu AND "
              "(instr('0123456789abcdef', substr(alerts_map, %d, 1)) - 1) & %d",
-             1ull << NDPI_HTTP_NUMERIC_IP_HOST, 2 * (15 - 43 / 8) + 1 + (43 % 8 < 4), 1 << (43 % 4));
+             1ull << NDPI_HTTP_NUMERIC_IP_HOST, 2 * (15 - 43 / 8) + 1 + (43 % 8 < 4),
+             1 << (43 % 4));
     assert_int_equal(store_int(sql), numeric_ip_flows);
     teardown_capture(fx);
 }
