@@ -12,25 +12,6 @@
 /* Errors logged per script; later ones are only counted (a script failing on every flow
  * would otherwise flood the log). */
 #define CHECK_MAX_LOGGED_ERRORS 10
-/* VM instructions between two looks at the clock. */
-#define CHECK_HOOK_COUNT 10000
-
-static struct check_engine *engine_of(lua_State *L)
-{
-    return (struct check_engine *)lua_ctx_of(L);
-}
-
-/* The time budget: a script still running at its deadline is interrupted with an error. */
-static void budget_hook(lua_State *L, lua_Debug *ar)
-{
-    (void)ar;
-    struct check_engine *e = engine_of(L);
-    if (probe_mono_ns() < e->deadline_ns)
-        return;
-    e->timed_out = true;
-    luaL_error(L, "interrupted: ran over its budget of %d ms (--check-timeout-ms)",
-               (int)e->ifc->probe->opt.check_timeout_ms);
-}
 
 static void add(uint64_t *counter, uint64_t v)
 {
@@ -41,12 +22,10 @@ static void run_script(struct check_engine *e, struct check_script *s)
 {
     lua_State *L = e->L;
     uint64_t t0 = probe_mono_ns();
-    e->deadline_ns = t0 + (uint64_t)e->ifc->probe->opt.check_timeout_ms * 1000000u;
-    e->timed_out = false;
     lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref);
-    lua_sethook(L, budget_hook, LUA_MASKCOUNT, CHECK_HOOK_COUNT);
+    check_budget_begin(e);
     int rc = lua_pcall(L, 0, 0, 0);
-    lua_sethook(L, NULL, 0, 0);
+    check_budget_end(e);
     add(&s->st.calls, 1);
     add(&s->st.execution_time_ns, probe_mono_ns() - t0);
     if (rc != LUA_OK) {
@@ -86,6 +65,8 @@ static bool has_scripts(const struct check_engine *e)
 
 static void engine_free(struct check_engine *e)
 {
+    if (e->watched)
+        check_budget_unwatch(e);
     if (e->L)
         lua_close(e->L);
     for (int k = 0; k < CK_KINDS; k++) {
@@ -120,6 +101,12 @@ void check_engine_start(struct iface *ifc)
         engine_free(e);
         return;
     }
+    if (check_budget_watch(e) != 0) {
+        log_error("%s: checks disabled: cannot start the scripts' watchdog", ifc->name);
+        engine_free(e);
+        return;
+    }
+    e->watched = true;
     __atomic_store_n(&ifc->checks, e, __ATOMIC_RELEASE);
 }
 

@@ -6,6 +6,7 @@
 #include "check_engine.h"
 
 #include <lua.h>
+#include <stdatomic.h>
 
 /* ntopng's periodic script directories and their periods. */
 enum check_period { PERIOD_MINUTE = 0, PERIOD_5MINUTE, PERIOD_HOURLY, PERIOD_DAILY, PERIODS };
@@ -54,7 +55,12 @@ struct check_engine {
     struct iface *ifc;
     struct check_script *scripts[CK_KINDS];
     int count[CK_KINDS];
-    uint64_t deadline_ns;
+    /* The run in progress (check_budget.c): its deadline (0 between runs) and thread,
+     * read by the watchdog thread; the deadline the watchdog last signalled (its own). */
+    _Atomic uint64_t run_deadline_ns;
+    _Atomic unsigned long runner;
+    uint64_t signalled_deadline;
+    bool watched;
     bool timed_out;
     /* Capture clock: index of the current period (seconds / period) per period. */
     bool clock_started;
@@ -65,6 +71,14 @@ struct check_engine {
      * (ONLY_NEW_FLOWS / ONLY_CONTACTS). */
     bool host_new_flows, host_new_unanswered;
 };
+
+/* check_budget.c: the watchdog that interrupts a script over --check-timeout-ms. An
+ * engine is watched (0, or -1 when no watchdog can run) before its first script and
+ * unwatched before it is freed; every script run is between begin and end. */
+int check_budget_watch(struct check_engine *e);
+void check_budget_unwatch(struct check_engine *e);
+void check_budget_begin(struct check_engine *e);
+void check_budget_end(struct check_engine *e);
 
 /* check_load.c: loads every script of the configured directories. 0, or -1 on a failure
  * to create the state. */

@@ -17,6 +17,9 @@ C.check(e and e.stats.calls == n and e.stats.errors == n and e.stats.timeouts ==
         "the failing script's errors are counted")
 C.check(r and r.stats.calls == n and r.stats.errors == 1 and r.stats.timeouts == 1,
         "the runaway script was interrupted once")
+local p = st["flow/protocol_detected/b_stubborn.lua"]
+C.check(p and p.stats.calls == n and p.stats.errors == 1 and p.stats.timeouts == 1,
+        "the runaway script that catches errors with pcall was interrupted once")
 C.check(#C.read_lines("hostrun") > 0 and #C.read_lines("argerr") == 0,
         "wrong argument types raise: " .. table.concat(C.read_lines("argerr"), "; "))
 local ok, err = pcall(flow.cli)

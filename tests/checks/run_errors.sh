@@ -1,6 +1,7 @@
 #!/bin/sh
-# checks_errors: totals of a run without checks, then the same capture with a failing, a
-# runaway and a counting flow script; the log must name the failing script and line.
+# checks_errors: totals of a run without checks, then the same capture with a failing
+# script, two runaway ones (one catching errors with pcall) and a counting one; the log
+# must name the failing script and line.
 # usage: run_errors.sh PROBE PCAP SRCDIR
 set -e
 probe=$1 pcap=$2 src=$3
