@@ -15,15 +15,13 @@ engaged = engaged or {}
 host_state = host_state or {}
 
 local ip, vlan = host.ip(), host.vlan_id()
-local key = host_alert.entity_value(ip, vlan)
+local key = vlan ~= 0 and ip .. "@" .. vlan or ip -- host_alert.entity_value
 local cli, srv = host.total_flows_as_client(), host.total_flows_as_server()
-local prev = host_state[key]
-if not prev then
-  prev = { cli = 0, srv = 0 }
-  host_state[key] = prev
-end
-local new_cli, new_srv = cli - prev.cli, srv - prev.srv
-prev.cli, prev.srv = cli, srv
+-- Last run's client and server totals in one integer (32 bits each): no table per host
+-- for the collector to follow (this script runs for every host with new flows).
+local prev = host_state[key] or 0
+host_state[key] = cli << 32 | srv
+local new_cli, new_srv = cli - (prev >> 32), srv - (prev & 0xffffffff)
 local msg
 if new_cli >= THRESHOLD then
   msg = string.format("attacker: %d new flows as client in a minute", new_cli)
