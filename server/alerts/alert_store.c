@@ -21,6 +21,11 @@
 
 /* Rows waiting for the writer; beyond this, rows are dropped and counted. */
 #define QUEUE_MAX 16384
+/* The writer commits what came every WRITE_INTERVAL_MS, or at once when this many rows
+ * wait: one transaction for many rows, and no wake-up call (a futex system call on the
+ * capture thread) per row. Readers that need the rows flush first. */
+#define WAKE_ROWS         1024
+#define WRITE_INTERVAL_MS 100
 /* Retention runs at open and then at this interval. */
 #define RETENTION_INTERVAL_S 600
 /* Limits of a query: run time, and the size of one value. */
@@ -107,7 +112,8 @@ bool alert_store_enqueue(struct alert_row *r)
         S.tail = r;
         S.queued++;
         S.enqueued++;
-        pthread_cond_signal(&S.work);
+        if (S.queued == WAKE_ROWS)
+            pthread_cond_signal(&S.work);
     } else if (r->ifid >= 0 && r->ifid < PROBE_MAX_IFACES) {
         S.drops[r->ifid][drop_class(r->entity)]++;
     }
@@ -121,6 +127,8 @@ void alert_store_flush(void)
 {
     pthread_mutex_lock(&S.lock);
     uint64_t target = S.enqueued;
+    if (S.committed < target)
+        pthread_cond_signal(&S.work); /* now, not at the next interval */
     while (S.running && S.committed < target)
         pthread_cond_wait(&S.written, &S.lock);
     pthread_mutex_unlock(&S.lock);
@@ -425,10 +433,13 @@ static void *writer_main(void *arg)
     (void)arg;
     pthread_mutex_lock(&S.lock);
     for (;;) {
-        if (!S.head && !S.stop) {
+        /* Woken by a full batch, a flush or stop; else every interval. */
+        if (S.queued < WAKE_ROWS && !S.stop) {
             struct timespec until;
             clock_gettime(CLOCK_REALTIME, &until);
-            until.tv_sec += 1;
+            uint64_t ns = (uint64_t)until.tv_nsec + WRITE_INTERVAL_MS * 1000000ull;
+            until.tv_sec += (time_t)(ns / 1000000000u);
+            until.tv_nsec = (long)(ns % 1000000000u);
             pthread_cond_timedwait(&S.work, &S.lock, &until);
         }
         struct alert_row *batch = S.head;
