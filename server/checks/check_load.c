@@ -144,6 +144,10 @@ int check_load_all(struct check_engine *e)
     e->L = engine_new_state(&e->ctx);
     if (!e->L)
         return -1;
+    /* Check runs make short-lived tables and strings and keep little: the generational
+     * collector frees those young objects without walking the scripts' kept state each
+     * cycle. */
+    lua_gc(e->L, LUA_GCGEN, 0, 0);
     if (p->opt.checks) {
         char root[4200];
         snprintf(root, sizeof(root), "%s/scripts/lua/checks", p->install_dir);
