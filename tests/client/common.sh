@@ -13,22 +13,9 @@ skip() {
     exit 77
 }
 
-pass() {
-    PASS=$((PASS + 1))
-    echo "ok   $1"
-}
-
-fail() {
-    FAIL=$((FAIL + 1))
-    echo "FAIL $1"
-    if [ $# -gt 1 ]; then printf '%s\n' "$2" | head -30 | sed 's/^/     | /'; fi
-}
-
-finish() {
-    echo "$PASS passed, $FAIL failed"
-    [ "$FAIL" -eq 0 ] && exit 0
-    exit 1
-}
+# pass, fail, finish, check
+# shellcheck source=../lib/harness.sh
+. "$HERE/../lib/harness.sh"
 
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
@@ -39,13 +26,6 @@ cleanup() {
     rm -rf "$TMP"
 }
 trap cleanup EXIT
-
-# check NAME DETAIL COMMAND...: pass when COMMAND succeeds
-check() {
-    local name=$1 detail=$2
-    shift 2
-    if "$@"; then pass "$name"; else fail "$name" "$detail"; fi
-}
 
 # The captures and a probe that serves RPC, or skip.
 PCAP1=${NTOP_SHARED_DIR:-$HERE/../../../shared}/pcaps/ntopng-e2e/test_01.pcap

@@ -52,6 +52,7 @@ cleanup() {
 trap cleanup EXIT
 
 # pass, fail, finish, rcli, start_redis, add_user
+# shellcheck source=../lib/harness.sh
 . "$(dirname "$0")/../lib/harness.sh"
 
 start_redis

@@ -1,8 +1,8 @@
 # shellcheck shell=bash
-# Shared by the shell test harnesses (sourced): results, a private redis-server on a Unix
-# socket and API users in it. The caller sets TMP (a temporary directory) and RSOCK (the
-# socket path) before calling start_redis, and PASS=0 FAIL=0 REDIS_PID= before the first
-# result.
+# Shared by the shell test harnesses (sourced): results, rpc_probe_client calls, a private
+# redis-server on a Unix socket and API users in it. The caller sets TMP (a temporary
+# directory) and RSOCK (the socket path) before calling start_redis, NTOP_RPC_CLIENT before
+# calling client, and PASS=0 FAIL=0 REDIS_PID= before the first result.
 
 pass() {
     PASS=$((PASS + 1))
@@ -20,6 +20,30 @@ finish() {
     echo "$PASS passed, $FAIL failed"
     [ "$FAIL" -eq 0 ] && exit 0
     exit 1
+}
+
+# check NAME DETAIL COMMAND...: pass when COMMAND succeeds, else fail showing DETAIL
+check() {
+    local name=$1 detail=$2
+    shift 2
+    if "$@"; then pass "$name"; else fail "$name" "$detail"; fi
+}
+
+# client OPTIONS... TARGET METHOD ARGS...: rpc_probe_client's output (stdout + stderr) in $OUT
+client() {
+    OUT=$(timeout -k 5 60 "$NTOP_RPC_CLIENT" "$@" 2>&1)
+}
+
+# expect_status NAME CODE TEXT CLIENT-ARGS...: status CODE and a message containing TEXT
+expect_status() {
+    local name=$1 code=$2 text=$3
+    shift 3
+    client "$@"
+    if grep -q "^status = $code " <<<"$OUT" && grep -qF -- "$text" <<<"$OUT"; then
+        pass "$name"
+    else
+        fail "$name: want status $code with '$text'" "$OUT"
+    fi
 }
 
 rcli() {

@@ -39,34 +39,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-pass() {
-    PASS=$((PASS + 1))
-    echo "ok   $1"
-}
-
-fail() {
-    FAIL=$((FAIL + 1))
-    echo "FAIL $1"
-    if [ $# -gt 1 ]; then printf '%s\n' "$2" | head -25 | sed 's/^/     | /'; fi
-}
-
-# verdict NAME DETAIL COMMAND...: pass when COMMAND succeeds, else fail showing DETAIL
-verdict() {
-    local name=$1 detail=$2
-    shift 2
-    if "$@"; then pass "$name"; else fail "$name" "$detail"; fi
-}
-
-finish() {
-    echo "$PASS passed, $FAIL failed"
-    [ "$FAIL" -eq 0 ] && exit 0
-    exit 1
-}
-
-# client OPTIONS... TARGET METHOD ARGS...: output (stdout + stderr) in $OUT
-client() {
-    OUT=$(timeout -k 5 60 "$NTOP_RPC_CLIENT" "$@" 2>&1)
-}
+# pass, fail, finish, check, client, expect_status
+# shellcheck source=../lib/harness.sh
+. "$(dirname "$0")/../lib/harness.sh"
 
 # expect NAME LINE CLIENT-ARGS...: the answer has the exact line LINE
 expect() {
@@ -74,18 +49,6 @@ expect() {
     shift 2
     client "$@"
     if grep -qxF -- "$line" <<<"$OUT"; then pass "$name"; else fail "$name: want '$line'" "$OUT"; fi
-}
-
-# expect_status NAME CODE TEXT CLIENT-ARGS...: status CODE and a message containing TEXT
-expect_status() {
-    local name=$1 code=$2 text=$3
-    shift 3
-    client "$@"
-    if grep -q "^status = $code " <<<"$OUT" && grep -qF -- "$text" <<<"$OUT"; then
-        pass "$name"
-    else
-        fail "$name: want status $code with '$text'" "$OUT"
-    fi
 }
 
 # start_probe PROBE-ARGS...: serves on $T after the capture files and flatten.lua
@@ -370,7 +333,7 @@ group_lifecycle() {
     port=$(sed -n 's/.*rpc: listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$TMP/probe.err")
     if [ -n "$port" ]; then pass "logs 'rpc: listening on 127.0.0.1:$port'"; else
         fail "logs the TCP port" "$(cat "$TMP/probe.err")"; fi
-    verdict "logs 'rpc: listening on $T'" "$(cat "$TMP/probe.err")" \
+    check "logs 'rpc: listening on $T'" "$(cat "$TMP/probe.err")" \
         grep -q "rpc: listening on $T\$" "$TMP/probe.err"
     expect "getStats over TCP" "1.stats.packets = int:4999" "127.0.0.1:$port" interface.getStats
 
@@ -414,14 +377,14 @@ group_lifecycle() {
         kill -0 "$PROBE_PID" 2>/dev/null || break
         sleep 0.1
     done
-    verdict "serves after the file is read, without --run-script" "$(cat "$TMP/probe.err")" \
+    check "serves after the file is read, without --run-script" "$(cat "$TMP/probe.err")" \
         [ -n "$got" ]
-    verdict "warns that --shutdown-when-done is ignored" "$(cat "$TMP/probe.err")" \
+    check "warns that --shutdown-when-done is ignored" "$(cat "$TMP/probe.err")" \
         grep -q "shutdown-when-done is ignored" "$TMP/probe.err"
     kill -INT "$PROBE_PID"
     if wait_exit "$PROBE_PID" 30; then wait "$PROBE_PID"; rc=$?; else kill -KILL "$PROBE_PID"; rc=124; fi
     PROBE_PID=
-    verdict "SIGINT: exit status 0 (got $rc)" "$(tail -20 "$TMP/probe.err")" [ $rc -eq 0 ]
+    check "SIGINT: exit status 0 (got $rc)" "$(tail -20 "$TMP/probe.err")" [ $rc -eq 0 ]
     check_clean_log "probe (SIGINT)" "$TMP/probe.err"
 
     # A failing --run-script: the probe goes on serving, and exits 1 at the end.
@@ -437,7 +400,7 @@ group_lifecycle() {
     kill -TERM "$PROBE_PID"
     if wait_exit "$PROBE_PID" 30; then wait "$PROBE_PID"; rc=$?; else kill -KILL "$PROBE_PID"; rc=124; fi
     PROBE_PID=
-    verdict "failed --run-script: exit status 1 (got $rc)" "$(cat "$TMP/probe.err")" [ $rc -eq 1 ]
+    check "failed --run-script: exit status 1 (got $rc)" "$(cat "$TMP/probe.err")" [ $rc -eq 1 ]
 
     # IPv6 loopback, where the host has one.
     "$NTOP_PROBE" -i "$PCAP" -d "$TMP/data" --rpc-listen "[::1]:0" --rpc-no-auth >/dev/null 2>"$TMP/probe.err" &

@@ -44,10 +44,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# pass, fail, finish, rcli, start_redis, stop_redis, new_token, add_user
+# pass, fail, finish, client, expect_status, rcli, start_redis, stop_redis, new_token, add_user
+# shellcheck source=../lib/harness.sh
 . "$(dirname "$0")/../lib/harness.sh"
-
-# ---- redis and users ----
 
 # ---- the probe ----
 
@@ -88,23 +87,6 @@ stop_probe() {
 alive() {
     if kill -0 "$PROBE_PID" 2>/dev/null; then pass "$1: the probe keeps running"; else
         fail "$1: the probe died" "$(tail -20 "$TMP/probe.err")"; fi
-}
-
-# client OPTIONS... TARGET METHOD ARGS...: rpc_probe_client's output in $OUT
-client() {
-    OUT=$(timeout -k 5 60 "$NTOP_RPC_CLIENT" "$@" 2>&1)
-}
-
-# expect_status NAME CODE TEXT CLIENT-ARGS...: status CODE and a message containing TEXT
-expect_status() {
-    local name=$1 code=$2 text=$3
-    shift 3
-    client "$@"
-    if grep -q "^status = $code " <<<"$OUT" && grep -qF -- "$text" <<<"$OUT"; then
-        pass "$name"
-    else
-        fail "$name: want status $code with '$text'" "$OUT"
-    fi
 }
 
 tok() {
