@@ -1,7 +1,7 @@
 /* libntopclient's C values: constructors, tables, copies, and the C tree <-> ntop.v1 wire
  * conversion through a real pack/unpack, with its limits; the message pre-check; method paths
  * and target parsing; a call to a closed port. No probe needed. */
-#include "client_internal.h"
+#include "test_support.h"
 
 #include <math.h>
 #include <setjmp.h>
@@ -28,12 +28,9 @@ static int roundtrip(const struct ntop_value *v, struct ntop_value *out,
         wire_arena_free(&arena);
         return -100;
     }
-    Ntop__V1__Reply reply = NTOP__V1__REPLY__INIT;
-    reply.results = &w;
-    reply.n_results = 1;
-    size_t len = ntop__v1__reply__get_packed_size(&reply);
-    uint8_t *buf = malloc(len + 1);
-    ntop__v1__reply__pack(&reply, buf);
+    size_t len;
+    uint8_t *buf = test_pack_result(w, &len);
+    assert_non_null(buf);
     wire_arena_free(&arena);
     int rc = ntop_wire_check(buf, len, l, err, sizeof(err));
     if (rc != 0) {
@@ -193,13 +190,9 @@ static void test_depth_limit(void **state)
     uint32_t elements = 0;
     Ntop__V1__Value *w = ntop_value_to_wire(deep, &arena, &high, &elements, err, sizeof(err));
     assert_non_null(w);
-    size_t len = ntop__v1__value__get_packed_size(w);
-    Ntop__V1__Reply reply = NTOP__V1__REPLY__INIT;
-    reply.results = &w;
-    reply.n_results = 1;
-    len = ntop__v1__reply__get_packed_size(&reply);
-    uint8_t *buf = malloc(len);
-    ntop__v1__reply__pack(&reply, buf);
+    size_t len;
+    uint8_t *buf = test_pack_result(w, &len);
+    assert_non_null(buf);
     assert_int_equal(ntop_wire_check(buf, len, &lim, err, sizeof(err)), NTOP_ELIMIT);
     assert_non_null(strstr(err, "deeper than 64"));
     /* the converter refuses it too, on its own */
