@@ -13,7 +13,7 @@ skip() {
     exit 77
 }
 
-# pass, fail, finish, check
+# need_captures, pass, fail, finish, check
 # shellcheck source=../lib/harness.sh
 . "$HERE/../lib/harness.sh"
 
@@ -31,7 +31,7 @@ trap cleanup EXIT
 PCAP1=${NTOP_SHARED_DIR:-$HERE/../../../shared}/pcaps/ntopng-e2e/test_01.pcap
 PCAP2=${NTOP_SHARED_DIR:-$HERE/../../../shared}/pcaps/ntopng-e2e/dns_contacts.pcap
 require_probe() {
-    if [ ! -f "$PCAP1" ] || [ ! -f "$PCAP2" ]; then skip "../shared not found ($PCAP1)"; fi
+    need_captures "$PCAP1" "$PCAP2"
     : "${NTOP_PROBE:?NTOP_PROBE is not set}"
     "$NTOP_PROBE" --help 2>&1 | grep -q -- --rpc-listen || skip "ntop-probe has no --rpc-listen"
 }

@@ -20,14 +20,13 @@ CAPTURE=${1:?usage: run.sh test_01|synflood}
 : "${NTOP_RPC_CLIENT:?NTOP_RPC_CLIENT is not set}"
 : "${NTOP_SHELL:?NTOP_SHELL is not set}"
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# need_captures, need_redis, pass, fail, finish, rcli, start_redis, add_user
+# shellcheck source=../lib/harness.sh
+. "$(dirname "$0")/../lib/harness.sh"
 SHARED=${NTOP_SHARED_DIR:-$HERE/../../../shared}
 PCAP=$SHARED/pcaps/ntopng-e2e/$CAPTURE.pcap
-if [ ! -f "$PCAP" ]; then
-    echo "SKIP: ../shared not found ($PCAP)"
-    exit 77
-fi
-command -v redis-server >/dev/null || { echo "FAIL: redis-server not found (deploy/install-deps.sh)"; exit 1; }
-command -v redis-cli >/dev/null || { echo "FAIL: redis-cli not found (deploy/install-deps.sh)"; exit 1; }
+need_captures "$PCAP"
+need_redis
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ntop-hostpage.XXXXXX")
 RSOCK=$TMP/redis.sock
@@ -50,10 +49,6 @@ cleanup() {
     rm -rf "$TMP"
 }
 trap cleanup EXIT
-
-# pass, fail, finish, rcli, start_redis, add_user
-# shellcheck source=../lib/harness.sh
-. "$(dirname "$0")/../lib/harness.sh"
 
 start_redis
 ADMIN=$(add_user admin administrator)

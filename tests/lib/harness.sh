@@ -4,6 +4,25 @@
 # directory) and RSOCK (the socket path) before calling start_redis, NTOP_RPC_CLIENT before
 # calling client, and PASS=0 FAIL=0 REDIS_PID= before the first result.
 
+# need_captures FILE...: skipped (exit 77) when one is missing (NTOP_SHARED_DIR not there)
+need_captures() {
+    local f
+    for f in "$@"; do
+        if [ ! -f "$f" ]; then
+            echo "SKIP: ../shared not found ($f)"
+            exit 77
+        fi
+    done
+}
+
+# need_redis: redis-server and redis-cli are installed, else a failure
+need_redis() {
+    local p
+    for p in redis-server redis-cli; do
+        command -v "$p" >/dev/null || { echo "FAIL: $p not found (deploy/install-deps.sh)"; exit 1; }
+    done
+}
+
 pass() {
     PASS=$((PASS + 1))
     echo "ok   $1"

@@ -13,13 +13,13 @@ GROUP=${1:?usage: run_rpc_tests.sh values|errors|concurrency|lifecycle}
 : "${NTOP_PROBE:?NTOP_PROBE is not set}"
 : "${NTOP_RPC_CLIENT:?NTOP_RPC_CLIENT is not set}"
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# need_captures, pass, fail, finish, check, client, expect_status
+# shellcheck source=../lib/harness.sh
+. "$(dirname "$0")/../lib/harness.sh"
 SHARED=${NTOP_SHARED_DIR:-$HERE/../../../shared}
 PCAP=$SHARED/pcaps/ntopng-e2e/test_01.pcap
 PCAP2=$SHARED/pcaps/ntopng-e2e/dns_contacts.pcap
-if [ ! -f "$PCAP" ] || [ ! -f "$PCAP2" ]; then
-    echo "SKIP: ../shared not found ($SHARED)"
-    exit 77
-fi
+need_captures "$PCAP" "$PCAP2"
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ntop-rpc.XXXXXX")
 export NTOP_RPC_TEST_DIR=$TMP
@@ -38,10 +38,6 @@ cleanup() {
     rm -rf "$TMP"
 }
 trap cleanup EXIT
-
-# pass, fail, finish, check, client, expect_status
-# shellcheck source=../lib/harness.sh
-. "$(dirname "$0")/../lib/harness.sh"
 
 # expect NAME LINE CLIENT-ARGS...: the answer has the exact line LINE
 expect() {

@@ -15,15 +15,15 @@ GROUP=${1:?usage: run.sh auth|authz|limits|startup|tls}
 : "${NTOP_RPC_CLIENT:?NTOP_RPC_CLIENT is not set}"
 : "${NTOP_SHELL:?NTOP_SHELL is not set}"
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# need_captures, need_redis, pass, fail, finish, client, expect_status, rcli, start_redis,
+# stop_redis, new_token, add_user
+# shellcheck source=../lib/harness.sh
+. "$(dirname "$0")/../lib/harness.sh"
 SHARED=${NTOP_SHARED_DIR:-$HERE/../../../shared}
 PCAP=$SHARED/pcaps/ntopng-e2e/test_01.pcap
 PCAP2=$SHARED/pcaps/ntopng-e2e/dns_contacts.pcap
-if [ ! -f "$PCAP" ] || [ ! -f "$PCAP2" ]; then
-    echo "SKIP: ../shared not found ($SHARED)"
-    exit 77
-fi
-command -v redis-server >/dev/null || { echo "FAIL: redis-server not found (deploy/install-deps.sh)"; exit 1; }
-command -v redis-cli >/dev/null || { echo "FAIL: redis-cli not found (deploy/install-deps.sh)"; exit 1; }
+need_captures "$PCAP" "$PCAP2"
+need_redis
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ntop-sec.XXXXXX")
 RSOCK=$TMP/redis.sock
@@ -43,10 +43,6 @@ cleanup() {
     rm -rf "$TMP"
 }
 trap cleanup EXIT
-
-# pass, fail, finish, client, expect_status, rcli, start_redis, stop_redis, new_token, add_user
-# shellcheck source=../lib/harness.sh
-. "$(dirname "$0")/../lib/harness.sh"
 
 # ---- the probe ----
 
