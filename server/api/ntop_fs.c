@@ -273,14 +273,13 @@ static int fs_remove_tree_at(int dirfd, const char *name, int depth)
     return rc == 0 ? unlinkat(dirfd, name, AT_REMOVEDIR) : -1;
 }
 
-/* ntop.rmdir(path): removes the directory path and everything in it; true on success,
- * false otherwise (also for nil, as ntopng). Unlike ntopng, symlinks inside are removed,
- * not followed, and a symlink given as path is not a directory (false). */
-static int ntop_rmdir(lua_State *L)
+/* The removals below: op on the path's last component in its parent directory (opened
+ * without following symlinks); true when op succeeds, false otherwise (also for nil, as
+ * ntopng), nil, message when the path is refused. */
+static int fs_remove(lua_State *L, bool (*op)(int pfd, const char *last))
 {
     char path[PATH_MAX];
     const char *last;
-    struct stat st;
     if (lua_isnoneornil(L, 1)) {
         lua_pushboolean(L, 0);
         return 1;
@@ -288,32 +287,38 @@ static int ntop_rmdir(lua_State *L)
     if (!fs_resolve(L, 1, API_PATH_WRITE_NOLAST, path))
         return 2;
     int pfd = fs_open_parent(path, &last);
-    bool ok = pfd >= 0 && fstatat(pfd, last, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-              S_ISDIR(st.st_mode) && fs_remove_tree_at(pfd, last, 0) == 0;
+    bool ok = pfd >= 0 && op(pfd, last);
     if (pfd >= 0)
         close(pfd);
     lua_pushboolean(L, ok);
     return 1;
 }
 
+static bool remove_dir_tree(int pfd, const char *last)
+{
+    struct stat st;
+    return fstatat(pfd, last, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode) &&
+           fs_remove_tree_at(pfd, last, 0) == 0;
+}
+
+static bool remove_file(int pfd, const char *last)
+{
+    return unlinkat(pfd, last, 0) == 0;
+}
+
+/* ntop.rmdir(path): removes the directory path and everything in it; true on success,
+ * false otherwise (also for nil, as ntopng). Unlike ntopng, symlinks inside are removed,
+ * not followed, and a symlink given as path is not a directory (false). */
+static int ntop_rmdir(lua_State *L)
+{
+    return fs_remove(L, remove_dir_tree);
+}
+
 /* ntop.unlink(path): deletes a file (a symlink itself, not its target); true on success,
  * false otherwise (also for nil, as ntopng). */
 static int ntop_unlink(lua_State *L)
 {
-    char path[PATH_MAX];
-    const char *last;
-    if (lua_isnoneornil(L, 1)) {
-        lua_pushboolean(L, 0);
-        return 1;
-    }
-    if (!fs_resolve(L, 1, API_PATH_WRITE_NOLAST, path))
-        return 2;
-    int pfd = fs_open_parent(path, &last);
-    bool ok = pfd >= 0 && unlinkat(pfd, last, 0) == 0;
-    if (pfd >= 0)
-        close(pfd);
-    lua_pushboolean(L, ok);
-    return 1;
+    return fs_remove(L, remove_file);
 }
 
 /* ntop.setDefaultFilePermissions(path): chmod 0600 (ntopng's default file mode); returns
