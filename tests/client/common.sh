@@ -13,7 +13,7 @@ skip() {
     exit 77
 }
 
-# need_captures, pass, fail, finish, check
+# need_captures, pass, fail, finish, check, probe_ready
 # shellcheck source=../lib/harness.sh
 . "$HERE/../lib/harness.sh"
 
@@ -48,19 +48,14 @@ start_probe() {
         --run-script "$TMP/end.lua" >"$TMP/$name.out" 2>"$TMP/$name.err" &
     PROBE_PID=$!
     PROBE_PIDS+=("$PROBE_PID")
-    for _ in $(seq 1 600); do
-        if grep -qx END "$TMP/$name.out" 2>/dev/null; then
-            PROBE_TARGET=$addr
-            if [ "${addr%:0}" != "$addr" ]; then
-                PROBE_TARGET=$(sed -n 's/.*rpc: listening on \(127\.0\.0\.1:[0-9][0-9]*\)$/\1/p' \
-                    "$TMP/$name.err" | head -1)
-            fi
-            [ -n "$PROBE_TARGET" ] && return 0
-            break
+    if probe_ready "$PROBE_PID" "$TMP/$name.out" END 600; then
+        PROBE_TARGET=$addr
+        if [ "${addr%:0}" != "$addr" ]; then
+            PROBE_TARGET=$(sed -n 's/.*rpc: listening on \(127\.0\.0\.1:[0-9][0-9]*\)$/\1/p' \
+                "$TMP/$name.err" | head -1)
         fi
-        kill -0 "$PROBE_PID" 2>/dev/null || break
-        sleep 0.1
-    done
+        [ -n "$PROBE_TARGET" ] && return 0
+    fi
     fail "probe $name serves on $addr" "$(tail -20 "$TMP/$name.err")"
     finish
 }

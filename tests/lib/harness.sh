@@ -65,6 +65,18 @@ expect_status() {
     fi
 }
 
+# probe_ready PID FILE PATTERN TENTHS: 0 once a line of FILE matches PATTERN (grep -E, the
+# whole line), 1 when PID has exited first or after TENTHS tenths of a second
+probe_ready() {
+    local pid=$1 file=$2 pattern=$3 tenths=$4
+    for _ in $(seq 1 "$tenths"); do
+        grep -qxE -- "$pattern" "$file" 2>/dev/null && return 0
+        kill -0 "$pid" 2>/dev/null || return 1
+        sleep 0.1
+    done
+    return 1
+}
+
 rcli() {
     redis-cli -s "$RSOCK" "$@"
 }

@@ -30,7 +30,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# pass, fail, finish, rcli, start_redis
+# pass, fail, finish, probe_ready, rcli, start_redis
 # shellcheck source=../lib/harness.sh
 . "$(dirname "$0")/../lib/harness.sh"
 
@@ -124,12 +124,7 @@ export NTOP_TEST_LUACACHE_SEED="from the run-script state"
 "$NTOP_PROBE" "${opts[@]}" -d "$TMP/data4" --rpc-listen "$rpc" --rpc-no-auth --run-script seed.lua \
     >"$TMP/probe4.out" 2>"$TMP/probe4.err" &
 probe_pid=$!
-for _ in $(seq 300); do
-    grep -qx END "$TMP/probe4.out" 2>/dev/null && break
-    kill -0 "$probe_pid" 2>/dev/null || break
-    sleep 0.1
-done
-if grep -qx END "$TMP/probe4.out"; then
+if probe_ready "$probe_pid" "$TMP/probe4.out" END 300; then
     out=$(shell "$rpc" api.lua 2>&1)
     src=$?
     echo "$out"

@@ -13,7 +13,7 @@ GROUP=${1:?usage: run_rpc_tests.sh values|errors|concurrency|lifecycle}
 : "${NTOP_PROBE:?NTOP_PROBE is not set}"
 : "${NTOP_RPC_CLIENT:?NTOP_RPC_CLIENT is not set}"
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# need_captures, pass, fail, finish, check, client, expect_status
+# need_captures, pass, fail, finish, check, client, expect_status, probe_ready
 # shellcheck source=../lib/harness.sh
 . "$(dirname "$0")/../lib/harness.sh"
 SHARED=${NTOP_SHARED_DIR:-$HERE/../../../shared}
@@ -52,14 +52,10 @@ start_probe() {
     "$NTOP_PROBE" -i "$PCAP" -i "$PCAP2" -m 192.168.1.0/24 -d "$TMP/data" --rpc-listen "$T" --rpc-no-auth \
         --run-script "$HERE/flatten.lua" "$@" >"$TMP/probe.out" 2>"$TMP/probe.err" &
     PROBE_PID=$!
-    for _ in $(seq 1 900); do
-        if grep -qx END "$TMP/probe.out" 2>/dev/null; then
-            pass "the probe serves after --run-script"
-            return 0
-        fi
-        kill -0 "$PROBE_PID" 2>/dev/null || break
-        sleep 0.1
-    done
+    if probe_ready "$PROBE_PID" "$TMP/probe.out" END 900; then
+        pass "the probe serves after --run-script"
+        return 0
+    fi
     fail "the probe serves after --run-script" "$(cat "$TMP/probe.err")"
     finish
 }

@@ -16,7 +16,7 @@ GROUP=${1:?usage: run.sh auth|authz|limits|startup|tls}
 : "${NTOP_SHELL:?NTOP_SHELL is not set}"
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # need_captures, need_redis, pass, fail, finish, client, expect_status, rcli, start_redis,
-# stop_redis, new_token, add_user
+# stop_redis, new_token, add_user, probe_ready
 # shellcheck source=../lib/harness.sh
 . "$(dirname "$0")/../lib/harness.sh"
 SHARED=${NTOP_SHARED_DIR:-$HERE/../../../shared}
@@ -54,11 +54,7 @@ start_probe() {
     "$NTOP_PROBE" -i "$PCAP" -i "$PCAP2" -m 192.168.1.0/24 -d "$TMP/data" -r "$RSOCK" \
         --rpc-listen "$addr" --run-script "$TMP/end.lua" "$@" >"$TMP/probe.out" 2>"$TMP/probe.err" &
     PROBE_PID=$!
-    for _ in $(seq 1 600); do
-        grep -qx END "$TMP/probe.out" 2>/dev/null && return 0
-        kill -0 "$PROBE_PID" 2>/dev/null || break
-        sleep 0.1
-    done
+    probe_ready "$PROBE_PID" "$TMP/probe.out" END 600 && return 0
     fail "the probe serves on $addr" "$(tail -20 "$TMP/probe.err")"
     finish
 }
