@@ -226,6 +226,22 @@ static void test_element_limit(void **state)
     ntop_value_free(t);
 }
 
+/* The len bytes at buf + *start become the body of a length-delimited field (key byte tag),
+ * its key and length written just before them. */
+static void wrap_field(uint8_t *buf, size_t *start, size_t *len, uint8_t tag)
+{
+    uint8_t hdr[12];
+    size_t h = 0, v = *len;
+    hdr[h++] = tag;
+    do {
+        hdr[h++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+        v >>= 7;
+    } while (v);
+    *start -= h;
+    memcpy(buf + *start, hdr, h);
+    *len += h;
+}
+
 /* protobuf-c would recurse 600,000 frames deep on this 2.4 MB message: the pre-check refuses it
  * with a bounded amount of work. */
 static void test_precheck_deep_message(void **state)
@@ -238,30 +254,10 @@ static void test_precheck_deep_message(void **state)
     buf[start] = 0x08; /* Value.nil = true */
     buf[start + 1] = 1;
     for (size_t i = 0; i < levels; i++) {
-        for (int field = 0; field < 2; field++) { /* Table.array (1), then Value.table (6) */
-            uint8_t hdr[12];
-            size_t h = 0, v = len;
-            hdr[h++] = field == 0 ? 0x0a : 0x32;
-            do {
-                hdr[h++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
-                v >>= 7;
-            } while (v);
-            start -= h;
-            memcpy(buf + start, hdr, h);
-            len += h;
-        }
+        wrap_field(buf, &start, &len, 0x0a); /* Table.array (1) */
+        wrap_field(buf, &start, &len, 0x32); /* Value.table (6) */
     }
-    /* as the Reply's first result: field 1 */
-    uint8_t hdr[12];
-    size_t h = 0, v = len;
-    hdr[h++] = 0x0a;
-    do {
-        hdr[h++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
-        v >>= 7;
-    } while (v);
-    start -= h;
-    memcpy(buf + start, hdr, h);
-    len += h;
+    wrap_field(buf, &start, &len, 0x0a); /* as the Reply's first result: field 1 */
     char err[256];
     assert_int_equal(ntop_wire_check(buf + start, len, &lim, err, sizeof(err)), NTOP_ELIMIT);
     free(buf);
