@@ -241,12 +241,7 @@ static int cache_pop(lua_State *L, bool left)
     size_t klen;
     const char *k = luaL_checklstring(L, 1, &klen);
     CACHE_CMD(r, left ? "LPOP %b" : "RPOP %b", k, klen);
-    if (r->type != REDIS_REPLY_STRING) {
-        freeReplyObject(r);
-        lua_pushnil(L);
-        return 1;
-    }
-    return cache_push_str(L, r);
+    return cache_push_str_or_nil(L, r);
 }
 
 /* ntop.lpopCache(list): the head element, nil when the list is empty. */
