@@ -54,6 +54,12 @@ static int push_records(lua_State *L, const Ntop__V1__Records *rec, const struct
         snprintf(err, errlen, "tables nested deeper than %u levels", lim->max_depth);
         return -1;
     }
+    /* rows without cells cost no values: without this a few bytes make nr empty tables
+     * (the same limit as ntop_records_from_wire) */
+    if (nr > lim->max_elements) {
+        snprintf(err, errlen, "more than %u values in one message", lim->max_elements);
+        return -1;
+    }
     if (nk > 100000 || !lua_checkstack(L, (int)nk + 8)) {
         snprintf(err, errlen, "records with %zu keys: Lua stack exhausted", nk);
         return -1;

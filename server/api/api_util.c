@@ -12,6 +12,14 @@ bool api_opt_bool(lua_State *L, int arg, bool def)
     return lua_toboolean(L, arg);
 }
 
+struct probe *api_probe(lua_State *L)
+{
+    struct probe *p = lua_ctx_of(L)->probe;
+    if (!p)
+        luaL_error(L, "no probe attached to this Lua state");
+    return p;
+}
+
 char *api_mac_str(const uint8_t *mac, char *buf)
 {
     snprintf(buf, 18, "%02X:%02X:%02X:%02X:%02X:%02X", mac[0], mac[1], mac[2], mac[3], mac[4],

@@ -50,6 +50,10 @@ static inline void api_set_str(lua_State *L, const char *key, const char *v)
 /* Optional boolean argument: absent or nil gives `def`; anything but a boolean raises. */
 bool api_opt_bool(lua_State *L, int arg, bool def);
 
+struct probe;
+/* The probe of this Lua state; raises when none is attached. */
+struct probe *api_probe(lua_State *L);
+
 /* "AA:BB:CC:DD:EE:FF" (ntopng's upper-case form) into buf[18]. */
 char *api_mac_str(const uint8_t *mac, char *buf);
 /* Parses a MAC in either case; 0 or -1. */

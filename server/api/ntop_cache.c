@@ -241,12 +241,7 @@ static int cache_pop(lua_State *L, bool left)
     size_t klen;
     const char *k = luaL_checklstring(L, 1, &klen);
     CACHE_CMD(r, left ? "LPOP %b" : "RPOP %b", k, klen);
-    if (r->type != REDIS_REPLY_STRING) {
-        freeReplyObject(r);
-        lua_pushnil(L);
-        return 1;
-    }
-    return cache_push_str(L, r);
+    return cache_push_str_or_nil(L, r);
 }
 
 /* ntop.lpopCache(list): the head element, nil when the list is empty. */
@@ -284,26 +279,27 @@ static int ntop_llen_cache(lua_State *L)
     return 1;
 }
 
-/* ntop.setMembersCache(key, member): nothing. */
-static int ntop_set_members_cache(lua_State *L)
+/* set/delMembersCache(key, member): adds or removes the member; nothing. */
+static int cache_member(lua_State *L, bool add)
 {
     size_t klen, mlen;
     const char *k = luaL_checklstring(L, 1, &klen);
     const char *m = cache_check_value(L, 2, &mlen);
-    CACHE_CMD(r, "SADD %b %b", k, klen, m, mlen);
+    CACHE_CMD(r, add ? "SADD %b %b" : "SREM %b %b", k, klen, m, mlen);
     freeReplyObject(r);
     return 0;
+}
+
+/* ntop.setMembersCache(key, member): nothing. */
+static int ntop_set_members_cache(lua_State *L)
+{
+    return cache_member(L, true);
 }
 
 /* ntop.delMembersCache(key, member): nothing. */
 static int ntop_del_members_cache(lua_State *L)
 {
-    size_t klen, mlen;
-    const char *k = luaL_checklstring(L, 1, &klen);
-    const char *m = cache_check_value(L, 2, &mlen);
-    CACHE_CMD(r, "SREM %b %b", k, klen, m, mlen);
-    freeReplyObject(r);
-    return 0;
+    return cache_member(L, false);
 }
 
 /* ntop.getMembersCache(key): the members as a sequence (as ntopng), empty when none. */

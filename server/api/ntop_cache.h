@@ -53,6 +53,17 @@ static inline int cache_push_str(lua_State *L, redisReply *r)
     return 1;
 }
 
+/* Pushes a string reply, nil for anything else (an element that is not there); frees r. */
+static inline int cache_push_str_or_nil(lua_State *L, redisReply *r)
+{
+    if (r->type != REDIS_REPLY_STRING) {
+        freeReplyObject(r);
+        lua_pushnil(L);
+        return 1;
+    }
+    return cache_push_str(L, r);
+}
+
 /* ntop.getCache / ntop.getPref and ntop.setCache / ntop.setPref (ntop_cache.c). */
 int ntop_cache_get(lua_State *L);
 int ntop_cache_set(lua_State *L);

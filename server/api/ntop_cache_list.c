@@ -11,12 +11,7 @@ static int ntop_list_index_cache(lua_State *L)
     const char *k = luaL_checklstring(L, 1, &klen);
     lua_Integer idx = luaL_checkinteger(L, 2);
     CACHE_CMD(r, "LINDEX %b %lld", k, klen, (long long)idx);
-    if (r->type != REDIS_REPLY_STRING) {
-        freeReplyObject(r);
-        lua_pushnil(L);
-        return 1;
-    }
-    return cache_push_str(L, r);
+    return cache_push_str_or_nil(L, r);
 }
 
 /* ntop.lremCache(list, value): removes every element equal to value (LREM 0); true, also

@@ -27,14 +27,6 @@
 /* rmdir does not descend deeper than this (bounds the stack and open descriptors). */
 #define FS_MAX_DEPTH 128
 
-static struct probe *fs_probe(lua_State *L)
-{
-    struct probe *p = lua_ctx_of(L)->probe;
-    if (!p)
-        luaL_error(L, "no probe attached to this Lua state");
-    return p;
-}
-
 /* The path argument: a string (numbers are not converted, as in ntopng). */
 static const char *fs_check_path(lua_State *L, int arg, size_t *len)
 {
@@ -50,66 +42,64 @@ static bool fs_resolve(lua_State *L, int arg, enum api_path_mode mode, char *out
     size_t len;
     const char *path = fs_check_path(L, arg, &len);
     const char *why = NULL;
-    if (api_path_resolve(fs_probe(L), path, len, mode, out, PATH_MAX, &why) == 0)
+    if (api_path_resolve(api_probe(L), path, len, mode, out, PATH_MAX, &why) == 0)
         return true;
     lua_pushnil(L);
     lua_pushstring(L, why);
     return false;
 }
 
-/* The stat() of path argument 1, for the read-only queries below: 1 found, 0 missing, -1
- * refused (nil, message pushed: the binding returns 2). */
-static int fs_stat_arg(lua_State *L, struct stat *st)
+/* The read-only queries on path argument 1 (stat(), symlinks followed). */
+enum fs_query { FS_EXISTS, FS_IS_DIR, FS_NOT_EMPTY, FS_LAST_CHANGE };
+
+/* Pushes query q's answer, nil, message when the path is refused (then returns 2). */
+static int fs_query(lua_State *L, enum fs_query q)
 {
     char path[PATH_MAX];
     if (!fs_resolve(L, 1, API_PATH_READ, path))
-        return -1;
-    return stat(path, st) == 0;
+        return 2;
+    struct stat st;
+    const bool found = stat(path, &st) == 0;
+    switch (q) {
+    case FS_EXISTS:
+        lua_pushboolean(L, found);
+        break;
+    case FS_IS_DIR:
+        lua_pushboolean(L, found && S_ISDIR(st.st_mode));
+        break;
+    case FS_NOT_EMPTY:
+        lua_pushboolean(L, found && st.st_size > 0);
+        break;
+    case FS_LAST_CHANGE:
+        lua_pushinteger(L, found ? (lua_Integer)st.st_mtime : -1);
+        break;
+    }
+    return 1;
 }
 
 /* ntop.exists(path): whether path exists (symlinks followed). */
 static int ntop_exists(lua_State *L)
 {
-    struct stat st;
-    int found = fs_stat_arg(L, &st);
-    if (found < 0)
-        return 2;
-    lua_pushboolean(L, found);
-    return 1;
+    return fs_query(L, FS_EXISTS);
 }
 
 /* ntop.isdir(path): whether path is a directory. */
 static int ntop_isdir(lua_State *L)
 {
-    struct stat st;
-    int found = fs_stat_arg(L, &st);
-    if (found < 0)
-        return 2;
-    lua_pushboolean(L, found && S_ISDIR(st.st_mode));
-    return 1;
+    return fs_query(L, FS_IS_DIR);
 }
 
 /* ntop.notEmptyFile(path): whether path exists with a size > 0 (as ntopng, a directory
  * counts by its st_size). */
 static int ntop_not_empty_file(lua_State *L)
 {
-    struct stat st;
-    int found = fs_stat_arg(L, &st);
-    if (found < 0)
-        return 2;
-    lua_pushboolean(L, found && st.st_size > 0);
-    return 1;
+    return fs_query(L, FS_NOT_EMPTY);
 }
 
 /* ntop.fileLastChange(path): the modification time in epoch seconds, -1 when missing. */
 static int ntop_file_last_change(lua_State *L)
 {
-    struct stat st;
-    int found = fs_stat_arg(L, &st);
-    if (found < 0)
-        return 2;
-    lua_pushinteger(L, found ? (lua_Integer)st.st_mtime : -1);
-    return 1;
+    return fs_query(L, FS_LAST_CHANGE);
 }
 
 /* A DIR* in a userdata: closed by the GC if a Lua allocation raises while it is open. */
@@ -168,7 +158,8 @@ static int ntop_list_reports(lua_State *L)
 {
     char path[PATH_MAX];
     const char *why;
-    if (api_path_resolve(fs_probe(L), "reports", 7, API_PATH_READ, path, sizeof(path), &why) != 0) {
+    if (api_path_resolve(api_probe(L), "reports", 7, API_PATH_READ, path, sizeof(path), &why) !=
+        0) {
         lua_newtable(L);
         return 1;
     }
@@ -282,14 +273,13 @@ static int fs_remove_tree_at(int dirfd, const char *name, int depth)
     return rc == 0 ? unlinkat(dirfd, name, AT_REMOVEDIR) : -1;
 }
 
-/* ntop.rmdir(path): removes the directory path and everything in it; true on success,
- * false otherwise (also for nil, as ntopng). Unlike ntopng, symlinks inside are removed,
- * not followed, and a symlink given as path is not a directory (false). */
-static int ntop_rmdir(lua_State *L)
+/* The removals below: op on the path's last component in its parent directory (opened
+ * without following symlinks); true when op succeeds, false otherwise (also for nil, as
+ * ntopng), nil, message when the path is refused. */
+static int fs_remove(lua_State *L, bool (*op)(int pfd, const char *last))
 {
     char path[PATH_MAX];
     const char *last;
-    struct stat st;
     if (lua_isnoneornil(L, 1)) {
         lua_pushboolean(L, 0);
         return 1;
@@ -297,32 +287,38 @@ static int ntop_rmdir(lua_State *L)
     if (!fs_resolve(L, 1, API_PATH_WRITE_NOLAST, path))
         return 2;
     int pfd = fs_open_parent(path, &last);
-    bool ok = pfd >= 0 && fstatat(pfd, last, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-              S_ISDIR(st.st_mode) && fs_remove_tree_at(pfd, last, 0) == 0;
+    bool ok = pfd >= 0 && op(pfd, last);
     if (pfd >= 0)
         close(pfd);
     lua_pushboolean(L, ok);
     return 1;
 }
 
+static bool remove_dir_tree(int pfd, const char *last)
+{
+    struct stat st;
+    return fstatat(pfd, last, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode) &&
+           fs_remove_tree_at(pfd, last, 0) == 0;
+}
+
+static bool remove_file(int pfd, const char *last)
+{
+    return unlinkat(pfd, last, 0) == 0;
+}
+
+/* ntop.rmdir(path): removes the directory path and everything in it; true on success,
+ * false otherwise (also for nil, as ntopng). Unlike ntopng, symlinks inside are removed,
+ * not followed, and a symlink given as path is not a directory (false). */
+static int ntop_rmdir(lua_State *L)
+{
+    return fs_remove(L, remove_dir_tree);
+}
+
 /* ntop.unlink(path): deletes a file (a symlink itself, not its target); true on success,
  * false otherwise (also for nil, as ntopng). */
 static int ntop_unlink(lua_State *L)
 {
-    char path[PATH_MAX];
-    const char *last;
-    if (lua_isnoneornil(L, 1)) {
-        lua_pushboolean(L, 0);
-        return 1;
-    }
-    if (!fs_resolve(L, 1, API_PATH_WRITE_NOLAST, path))
-        return 2;
-    int pfd = fs_open_parent(path, &last);
-    bool ok = pfd >= 0 && unlinkat(pfd, last, 0) == 0;
-    if (pfd >= 0)
-        close(pfd);
-    lua_pushboolean(L, ok);
-    return 1;
+    return fs_remove(L, remove_file);
 }
 
 /* ntop.setDefaultFilePermissions(path): chmod 0600 (ntopng's default file mode); returns
@@ -342,7 +338,7 @@ static int ntop_set_default_file_permissions(lua_State *L)
 static int ntop_get_current_scripts_dir(lua_State *L)
 {
     char install[PATH_MAX];
-    lua_pushfstring(L, "%s/scripts", api_path_abs(fs_probe(L)->install_dir, install));
+    lua_pushfstring(L, "%s/scripts", api_path_abs(api_probe(L)->install_dir, install));
     return 1;
 }
 

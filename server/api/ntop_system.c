@@ -21,14 +21,6 @@
 /* ntopng caps ntop.msleep at one minute; so do we. */
 #define MSLEEP_MAX_MS 60000.0
 
-static struct probe *ctx_probe(lua_State *L)
-{
-    struct probe *p = lua_ctx_of(L)->probe;
-    if (!p)
-        luaL_error(L, "no probe attached to this Lua state");
-    return p;
-}
-
 /* t[key] = dir .. suffix */
 static void set_path(lua_State *L, const char *key, const char *dir, const char *suffix)
 {
@@ -41,7 +33,7 @@ static void set_path(lua_State *L, const char *key, const char *dir, const char 
  * default pcapdir; etcdir is the system's, as in ntopng on Linux. */
 static int ntop_get_dirs(lua_State *L)
 {
-    struct probe *p = ctx_probe(L);
+    struct probe *p = api_probe(L);
     char bindir[sizeof(p->exe_path)];
     snprintf(bindir, sizeof(bindir), "%s", p->exe_path);
     char *slash = strrchr(bindir, '/');
@@ -80,7 +72,7 @@ static int64_t uptime_s(const struct probe *p)
 /* ntop.getUptime() */
 static int ntop_get_uptime(lua_State *L)
 {
-    lua_pushinteger(L, uptime_s(ctx_probe(L)));
+    lua_pushinteger(L, uptime_s(api_probe(L)));
     return 1;
 }
 
@@ -122,7 +114,7 @@ static const char *zoneinfo(char *buf, size_t len)
  * Pro/edition/licence keys, version.rrd/redis/httpd/curl/geoip/zmq. */
 static int ntop_get_info(lua_State *L)
 {
-    struct probe *p = ctx_probe(L);
+    struct probe *p = api_probe(L);
     bool verbose = api_opt_bool(L, 1, true);
     struct utsname u;
     char buf[512];
@@ -153,34 +145,36 @@ static int ntop_get_info(lua_State *L)
     return 1;
 }
 
+/* The system this was built for, for ntopng's isLinux, isWindows and isFreeBSD. */
+#if defined(__linux__)
+#define BUILT_FOR "linux"
+#elif defined(_WIN32)
+#define BUILT_FOR "windows"
+#elif defined(__FreeBSD__)
+#define BUILT_FOR "freebsd"
+#else
+#define BUILT_FOR "other"
+#endif
+
+static int push_built_for(lua_State *L, const char *os)
+{
+    lua_pushboolean(L, strcmp(BUILT_FOR, os) == 0);
+    return 1;
+}
+
 static int ntop_is_linux(lua_State *L)
 {
-#ifdef __linux__
-    lua_pushboolean(L, 1);
-#else
-    lua_pushboolean(L, 0);
-#endif
-    return 1;
+    return push_built_for(L, "linux");
 }
 
 static int ntop_is_windows(lua_State *L)
 {
-#ifdef _WIN32
-    lua_pushboolean(L, 1);
-#else
-    lua_pushboolean(L, 0);
-#endif
-    return 1;
+    return push_built_for(L, "windows");
 }
 
 static int ntop_is_freebsd(lua_State *L)
 {
-#ifdef __FreeBSD__
-    lua_pushboolean(L, 1);
-#else
-    lua_pushboolean(L, 0);
-#endif
-    return 1;
+    return push_built_for(L, "freebsd");
 }
 
 /* ntop.msleep(ms): sleeps ms milliseconds (fractions allowed), at most one minute as in

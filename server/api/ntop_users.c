@@ -308,6 +308,19 @@ static int ntop_change_alerts_permission(lua_State *L)
     return change_permission(L, "allow_alerts");
 }
 
+/* What users_create_token or users_get_token gave: the token, nil when there is none (or
+ * no such user), nil, message when the users cannot be had. */
+static int push_token(lua_State *L, enum users_status s, const char *token)
+{
+    if (s == USERS_UNAVAILABLE)
+        return users_fail(L, users_strerror(s));
+    if (s != USERS_OK)
+        lua_pushnil(L);
+    else
+        lua_pushstring(L, token);
+    return 1;
+}
+
 /* ntop.createUserAPIToken(username): a new token (the old one stops working), nil when
  * there is no such user. An administrator, or the user themselves. */
 static int ntop_create_user_api_token(lua_State *L)
@@ -317,14 +330,7 @@ static int ntop_create_user_api_token(lua_State *L)
         return users_fail(L, "permission denied: only an administrator may create the token of "
                              "another user");
     char token[USER_TOKEN_HEX + 1];
-    enum users_status s = users_create_token(name, token);
-    if (s == USERS_UNAVAILABLE)
-        return users_fail(L, users_strerror(s));
-    if (s != USERS_OK)
-        lua_pushnil(L);
-    else
-        lua_pushstring(L, token);
-    return 1;
+    return push_token(L, users_create_token(name, token), token);
 }
 
 /* ntop.getUserAPIToken(username): the current token, nil when none. An administrator, or
@@ -336,14 +342,7 @@ static int ntop_get_user_api_token(lua_State *L)
         return users_fail(L, "permission denied: only an administrator may read the token of "
                              "another user");
     char token[256];
-    enum users_status s = users_get_token(name, token, sizeof(token));
-    if (s == USERS_UNAVAILABLE)
-        return users_fail(L, users_strerror(s));
-    if (s != USERS_OK)
-        lua_pushnil(L);
-    else
-        lua_pushstring(L, token);
-    return 1;
+    return push_token(L, users_get_token(name, token, sizeof(token)), token);
 }
 
 /* ntop.isAdministrator(): the probe's own scripts and --rpc-no-auth count as one. */

@@ -5,6 +5,7 @@
 
 #include "dpi.h"
 #include "hash.h"
+#include "table_links.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -34,11 +35,8 @@ int flow_table_init(struct flow_table *t, uint32_t max_entries)
 {
     memset(t, 0, sizeof(*t));
     pool_init(&t->mem, sizeof(struct flow), FLOWS_PER_BLOCK);
-    uint32_t n = hash_bucket_count(max_entries);
-    t->buckets = calloc(n, sizeof(*t->buckets));
-    if (!t->buckets)
+    if (!(t->buckets = table_buckets_new(max_entries, &t->mask)))
         return -1;
-    t->mask = n - 1;
     t->max_entries = max_entries;
     return 0;
 }
@@ -68,16 +66,7 @@ struct flow *flow_table_insert(struct flow_table *t, const struct flow_key *k)
     memset(f, 0, sizeof(*f));
     f->key = *k;
     f->id = t->next_id++;
-    uint32_t b = flow_key_hash(k) & t->mask;
-    f->hash_next = t->buckets[b];
-    t->buckets[b] = f;
-    f->list_prev = t->tail;
-    if (t->tail)
-        t->tail->list_next = f;
-    else
-        t->head = f;
-    t->tail = f;
-    t->count++;
+    TABLE_LINK(t, f, flow_key_hash(k) & t->mask);
     t->last = f;
     return f;
 }
@@ -85,35 +74,16 @@ struct flow *flow_table_insert(struct flow_table *t, const struct flow_key *k)
 /* Unlinks f from the bucket and the list; the caller releases it (flow_table_release). */
 void flow_table_remove(struct flow_table *t, struct flow *f)
 {
-    struct flow **pp = &t->buckets[flow_key_hash(&f->key) & t->mask];
-    while (*pp && *pp != f)
-        pp = &(*pp)->hash_next;
-    if (*pp)
-        *pp = f->hash_next;
-    if (f->list_prev)
-        f->list_prev->list_next = f->list_next;
-    else
-        t->head = f->list_next;
-    if (f->list_next)
-        f->list_next->list_prev = f->list_prev;
-    else
-        t->tail = f->list_prev;
-    t->count--;
+    TABLE_UNLINK(t, f, flow_key_hash(&f->key) & t->mask);
     if (t->last == f)
         t->last = NULL;
 }
 
 void flow_table_rekey(struct flow_table *t, struct flow *f, const struct flow_key *k)
 {
-    struct flow **pp = &t->buckets[flow_key_hash(&f->key) & t->mask];
-    while (*pp && *pp != f)
-        pp = &(*pp)->hash_next;
-    if (*pp)
-        *pp = f->hash_next;
+    TABLE_BUCKET_UNLINK(t, f, flow_key_hash(&f->key) & t->mask);
     f->key = *k;
-    uint32_t b = flow_key_hash(k) & t->mask;
-    f->hash_next = t->buckets[b];
-    t->buckets[b] = f;
+    TABLE_BUCKET_PUSH(t, f, flow_key_hash(k) & t->mask);
 }
 
 size_t flow_table_heap(const struct flow_table *t, size_t *ndpi_bytes, uint32_t *ndpi_flows)

@@ -4,6 +4,7 @@
 #include "dpi.h"
 #include "hash.h"
 #include "host_contacts.h"
+#include "table_links.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -19,11 +20,8 @@ int host_table_init(struct host_table *t, uint32_t max_entries)
 {
     memset(t, 0, sizeof(*t));
     pool_init(&t->mem, sizeof(struct host), HOSTS_PER_BLOCK);
-    uint32_t n = hash_bucket_count(max_entries);
-    t->buckets = calloc(n, sizeof(*t->buckets));
-    if (!t->buckets)
+    if (!(t->buckets = table_buckets_new(max_entries, &t->mask)))
         return -1;
-    t->mask = n - 1;
     t->max_entries = max_entries;
     return 0;
 }
@@ -48,35 +46,13 @@ struct host *host_table_insert(struct host_table *t, const struct ipaddr *ip, ui
     h->vlan = vlan;
     h->network_id = -1;
     h->id = t->next_id++;
-    uint32_t b = host_hash(ip, vlan) & t->mask;
-    h->hash_next = t->buckets[b];
-    t->buckets[b] = h;
-    h->list_prev = t->tail;
-    if (t->tail)
-        t->tail->list_next = h;
-    else
-        t->head = h;
-    t->tail = h;
-    t->count++;
+    TABLE_LINK(t, h, host_hash(ip, vlan) & t->mask);
     return h;
 }
 
 void host_table_remove(struct host_table *t, struct host *h)
 {
-    struct host **pp = &t->buckets[host_hash(&h->ip, h->vlan) & t->mask];
-    while (*pp && *pp != h)
-        pp = &(*pp)->hash_next;
-    if (*pp)
-        *pp = h->hash_next;
-    if (h->list_prev)
-        h->list_prev->list_next = h->list_next;
-    else
-        t->head = h->list_next;
-    if (h->list_next)
-        h->list_next->list_prev = h->list_prev;
-    else
-        t->tail = h->list_prev;
-    t->count--;
+    TABLE_UNLINK(t, h, host_hash(&h->ip, h->vlan) & t->mask);
     if (h->unicast) {
         t->unicast_count--;
         if (h->local)
@@ -126,12 +102,7 @@ static inline uint32_t mac_hash(const uint8_t a[6])
 int mac_table_init(struct mac_table *t, uint32_t max_entries)
 {
     memset(t, 0, sizeof(*t));
-    uint32_t n = hash_bucket_count(max_entries);
-    t->buckets = calloc(n, sizeof(*t->buckets));
-    if (!t->buckets)
-        return -1;
-    t->mask = n - 1;
-    return 0;
+    return (t->buckets = table_buckets_new(max_entries, &t->mask)) ? 0 : -1;
 }
 
 struct mac *mac_table_get(struct mac_table *t, const uint8_t addr[6], bool create)
@@ -154,15 +125,7 @@ struct mac *mac_table_get(struct mac_table *t, const uint8_t addr[6], bool creat
         return NULL;
     memcpy(m->addr, addr, 6);
     m->special = (addr[0] & 1) != 0;
-    m->hash_next = t->buckets[b];
-    t->buckets[b] = m;
-    m->list_prev = t->tail;
-    if (t->tail)
-        t->tail->list_next = m;
-    else
-        t->head = m;
-    t->tail = m;
-    t->count++;
+    TABLE_LINK(t, m, b);
     t->recent[t->recent_next ^= 1] = m;
     return m;
 }

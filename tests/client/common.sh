@@ -13,22 +13,9 @@ skip() {
     exit 77
 }
 
-pass() {
-    PASS=$((PASS + 1))
-    echo "ok   $1"
-}
-
-fail() {
-    FAIL=$((FAIL + 1))
-    echo "FAIL $1"
-    if [ $# -gt 1 ]; then printf '%s\n' "$2" | head -30 | sed 's/^/     | /'; fi
-}
-
-finish() {
-    echo "$PASS passed, $FAIL failed"
-    [ "$FAIL" -eq 0 ] && exit 0
-    exit 1
-}
+# need_captures, pass, fail, finish, check, probe_ready
+# shellcheck source=../lib/harness.sh
+. "$HERE/../lib/harness.sh"
 
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
@@ -40,18 +27,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# check NAME DETAIL COMMAND...: pass when COMMAND succeeds
-check() {
-    local name=$1 detail=$2
-    shift 2
-    if "$@"; then pass "$name"; else fail "$name" "$detail"; fi
-}
-
 # The captures and a probe that serves RPC, or skip.
 PCAP1=${NTOP_SHARED_DIR:-$HERE/../../../shared}/pcaps/ntopng-e2e/test_01.pcap
 PCAP2=${NTOP_SHARED_DIR:-$HERE/../../../shared}/pcaps/ntopng-e2e/dns_contacts.pcap
 require_probe() {
-    if [ ! -f "$PCAP1" ] || [ ! -f "$PCAP2" ]; then skip "../shared not found ($PCAP1)"; fi
+    need_captures "$PCAP1" "$PCAP2"
     : "${NTOP_PROBE:?NTOP_PROBE is not set}"
     "$NTOP_PROBE" --help 2>&1 | grep -q -- --rpc-listen || skip "ntop-probe has no --rpc-listen"
 }
@@ -68,19 +48,14 @@ start_probe() {
         --run-script "$TMP/end.lua" >"$TMP/$name.out" 2>"$TMP/$name.err" &
     PROBE_PID=$!
     PROBE_PIDS+=("$PROBE_PID")
-    for _ in $(seq 1 600); do
-        if grep -qx END "$TMP/$name.out" 2>/dev/null; then
-            PROBE_TARGET=$addr
-            if [ "${addr%:0}" != "$addr" ]; then
-                PROBE_TARGET=$(sed -n 's/.*rpc: listening on \(127\.0\.0\.1:[0-9][0-9]*\)$/\1/p' \
-                    "$TMP/$name.err" | head -1)
-            fi
-            [ -n "$PROBE_TARGET" ] && return 0
-            break
+    if probe_ready "$PROBE_PID" "$TMP/$name.out" END 600; then
+        PROBE_TARGET=$addr
+        if [ "${addr%:0}" != "$addr" ]; then
+            PROBE_TARGET=$(sed -n 's/.*rpc: listening on \(127\.0\.0\.1:[0-9][0-9]*\)$/\1/p' \
+                "$TMP/$name.err" | head -1)
         fi
-        kill -0 "$PROBE_PID" 2>/dev/null || break
-        sleep 0.1
-    done
+        [ -n "$PROBE_TARGET" ] && return 0
+    fi
     fail "probe $name serves on $addr" "$(tail -20 "$TMP/$name.err")"
     finish
 }

@@ -5,7 +5,7 @@
  * refused or decoded without a read out of bounds (the sanitizer build checks) and never
  * accepted by the fast path alone; decoded records share one block, and every value
  * function stays correct on them (moves, table changes, copies, clears from two threads). */
-#include "client_internal.h"
+#include "test_support.h"
 #include "lua_ntopclient.h"
 
 #include <lauxlib.h>
@@ -22,39 +22,7 @@
 #include <cmocka.h>
 
 static const struct wire_limits generic = WIRE_DEFAULT_LIMITS;
-static const struct wire_limits compact = {
-    .max_depth = 64, .max_elements = 4u * 1024 * 1024, .emit_records = true};
-
-/* Deep equality that also compares math.type, NaN equal to NaN, -0.0 apart from 0.0. */
-static const char same_lua[] =
-    "function same(a, b)\n"
-    "  if type(a) ~= type(b) then return false end\n"
-    "  if type(a) == 'number' then\n"
-    "    if math.type(a) ~= math.type(b) then return false end\n"
-    "    if a ~= a then return b ~= b end\n"
-    "    return a == b and (a ~= 0 or 1 / a == 1 / b)\n"
-    "  end\n"
-    "  if type(a) ~= 'table' then return a == b end\n"
-    "  for k, v in pairs(a) do if not same(v, b[k]) then return false end end\n"
-    "  for k in pairs(b) do if a[k] == nil then return false end end\n"
-    "  return true\n"
-    "end\n";
-
-static int setup(void **state)
-{
-    lua_State *L = luaL_newstate();
-    luaL_openlibs(L);
-    if (luaL_dostring(L, same_lua) != LUA_OK)
-        return -1;
-    *state = L;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    lua_close(*state);
-    return 0;
-}
+static const struct wire_limits compact = TEST_COMPACT_LIMITS;
 
 /* The Reply holding the values of Lua expression `expr` (a list: "1, 'x', {...}") and a
  * context, packed with lim. *len bytes, malloc'd with nothing after them. */
@@ -531,13 +499,13 @@ static void test_clear_from_threads(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_fast_same_as_slow, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_other_encodings, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_truncations, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_byte_flips, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_shared_values, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fast_same_as_slow, test_lua_setup, test_lua_teardown),
+        cmocka_unit_test_setup_teardown(test_other_encodings, test_lua_setup, test_lua_teardown),
+        cmocka_unit_test_setup_teardown(test_truncations, test_lua_setup, test_lua_teardown),
+        cmocka_unit_test_setup_teardown(test_byte_flips, test_lua_setup, test_lua_teardown),
+        cmocka_unit_test_setup_teardown(test_shared_values, test_lua_setup, test_lua_teardown),
         cmocka_unit_test(test_hand_made_values),
-        cmocka_unit_test_setup_teardown(test_clear_from_threads, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clear_from_threads, test_lua_setup, test_lua_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

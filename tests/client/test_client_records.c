@@ -2,7 +2,7 @@
  * ways, generic and with records allowed, through a real pack, the pre-check and unpack,
  * decodes into the same Lua value (types included) and the same C tree; records are used
  * where they apply and not elsewhere; malformed records are refused without a crash. */
-#include "client_internal.h"
+#include "test_support.h"
 
 #include <lauxlib.h>
 #include <lualib.h>
@@ -16,39 +16,7 @@
 #include <cmocka.h>
 
 static const struct wire_limits generic = WIRE_DEFAULT_LIMITS;
-static const struct wire_limits compact = {
-    .max_depth = 64, .max_elements = 4u * 1024 * 1024, .emit_records = true};
-
-/* Deep equality that also compares math.type, NaN equal to NaN. */
-static const char helpers[] =
-    "function same(a, b)\n"
-    "  if type(a) ~= type(b) then return false end\n"
-    "  if type(a) == 'number' then\n"
-    "    if math.type(a) ~= math.type(b) then return false end\n"
-    "    if a ~= a then return b ~= b end\n"
-    "    return a == b and (a ~= 0 or 1 / a == 1 / b)\n"
-    "  end\n"
-    "  if type(a) ~= 'table' then return a == b end\n"
-    "  for k, v in pairs(a) do if not same(v, b[k]) then return false end end\n"
-    "  for k in pairs(b) do if a[k] == nil then return false end end\n"
-    "  return true\n"
-    "end\n";
-
-static int setup(void **state)
-{
-    lua_State *L = luaL_newstate();
-    luaL_openlibs(L);
-    if (luaL_dostring(L, helpers) != LUA_OK)
-        return -1;
-    *state = L;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    lua_close(*state);
-    return 0;
-}
+static const struct wire_limits compact = TEST_COMPACT_LIMITS;
 
 /* A packed Reply holding the value at the top of the stack, encoded with lim. */
 struct packed {
@@ -68,13 +36,8 @@ static int pack_top(lua_State *L, const struct wire_limits *lim, struct packed *
         wire_arena_free(&arena);
         return -1;
     }
-    Ntop__V1__Reply reply = NTOP__V1__REPLY__INIT;
-    reply.results = &w;
-    reply.n_results = 1;
-    p->len = ntop__v1__reply__get_packed_size(&reply);
-    p->buf = malloc(p->len + 1);
+    p->buf = test_pack_result(w, &p->len);
     assert_non_null(p->buf);
-    ntop__v1__reply__pack(&reply, p->buf);
     wire_arena_free(&arena); /* after packing: strings are borrowed from Lua */
     return 0;
 }
@@ -260,13 +223,9 @@ static void check_refused(lua_State *L, Ntop__V1__Table *t, const char *what)
     Ntop__V1__Value v = NTOP__V1__VALUE__INIT, *pv = &v;
     v.kind_case = NTOP__V1__VALUE__KIND_TABLE;
     v.table = t;
-    Ntop__V1__Reply reply = NTOP__V1__REPLY__INIT;
-    reply.results = &pv;
-    reply.n_results = 1;
     struct packed p;
-    p.len = ntop__v1__reply__get_packed_size(&reply);
-    p.buf = malloc(p.len + 1);
-    ntop__v1__reply__pack(&reply, p.buf);
+    p.buf = test_pack_result(pv, &p.len);
+    assert_non_null(p.buf);
     struct ntop_value c;
     bool r;
     char err[256] = "";
@@ -275,6 +234,10 @@ static void check_refused(lua_State *L, Ntop__V1__Table *t, const char *what)
         fail_msg("%s: accepted", what);
     assert_true(strstr(err, what) != NULL);
     assert_int_equal(lua_gettop(L), top);
+    /* the in-place decoder gives up too (the caller then reports the slow path's error) */
+    struct ntop_result res = {0};
+    if (ntop_reply_fast(p.buf, p.len, &generic, &res) == 0)
+        fail_msg("%s: accepted by the fast path", what);
     free(p.buf);
 }
 
@@ -336,6 +299,17 @@ static void test_malformed(void **state)
     check_refused(L, &t, "without a valid key");
     rec.row_keys = NULL;
 
+    /* rows without columns: a few bytes that would become millions of empty tables */
+    rec.n_keys = 0;
+    rec.n_columns = 0;
+    rec.count = generic.max_elements + 1;
+    check_refused(L, &t, "more than 4194304 values");
+    rec.count = UINT32_MAX;
+    check_refused(L, &t, "more than 4194304 values");
+    rec.n_keys = 1;
+    rec.n_columns = 1;
+    rec.count = 2;
+
     Ntop__V1__Value one = NTOP__V1__VALUE__INIT, *arr[1] = {&one};
     one.kind_case = NTOP__V1__VALUE__KIND_INTEGER;
     t.array = arr; /* records and an array part in one table */
@@ -346,11 +320,11 @@ static void test_malformed(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_lists_of_records, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fallbacks, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_depth_same, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_many_records, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lists_of_records, test_lua_setup, test_lua_teardown),
+        cmocka_unit_test_setup_teardown(test_fallbacks, test_lua_setup, test_lua_teardown),
+        cmocka_unit_test_setup_teardown(test_depth_same, test_lua_setup, test_lua_teardown),
+        cmocka_unit_test_setup_teardown(test_many_records, test_lua_setup, test_lua_teardown),
+        cmocka_unit_test_setup_teardown(test_malformed, test_lua_setup, test_lua_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

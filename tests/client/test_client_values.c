@@ -1,7 +1,7 @@
 /* libntopclient's C values: constructors, tables, copies, and the C tree <-> ntop.v1 wire
  * conversion through a real pack/unpack, with its limits; the message pre-check; method paths
  * and target parsing; a call to a closed port. No probe needed. */
-#include "client_internal.h"
+#include "test_support.h"
 
 #include <math.h>
 #include <setjmp.h>
@@ -28,12 +28,9 @@ static int roundtrip(const struct ntop_value *v, struct ntop_value *out,
         wire_arena_free(&arena);
         return -100;
     }
-    Ntop__V1__Reply reply = NTOP__V1__REPLY__INIT;
-    reply.results = &w;
-    reply.n_results = 1;
-    size_t len = ntop__v1__reply__get_packed_size(&reply);
-    uint8_t *buf = malloc(len + 1);
-    ntop__v1__reply__pack(&reply, buf);
+    size_t len;
+    uint8_t *buf = test_pack_result(w, &len);
+    assert_non_null(buf);
     wire_arena_free(&arena);
     int rc = ntop_wire_check(buf, len, l, err, sizeof(err));
     if (rc != 0) {
@@ -193,13 +190,9 @@ static void test_depth_limit(void **state)
     uint32_t elements = 0;
     Ntop__V1__Value *w = ntop_value_to_wire(deep, &arena, &high, &elements, err, sizeof(err));
     assert_non_null(w);
-    size_t len = ntop__v1__value__get_packed_size(w);
-    Ntop__V1__Reply reply = NTOP__V1__REPLY__INIT;
-    reply.results = &w;
-    reply.n_results = 1;
-    len = ntop__v1__reply__get_packed_size(&reply);
-    uint8_t *buf = malloc(len);
-    ntop__v1__reply__pack(&reply, buf);
+    size_t len;
+    uint8_t *buf = test_pack_result(w, &len);
+    assert_non_null(buf);
     assert_int_equal(ntop_wire_check(buf, len, &lim, err, sizeof(err)), NTOP_ELIMIT);
     assert_non_null(strstr(err, "deeper than 64"));
     /* the converter refuses it too, on its own */
@@ -233,6 +226,22 @@ static void test_element_limit(void **state)
     ntop_value_free(t);
 }
 
+/* The len bytes at buf + *start become the body of a length-delimited field (key byte tag),
+ * its key and length written just before them. */
+static void wrap_field(uint8_t *buf, size_t *start, size_t *len, uint8_t tag)
+{
+    uint8_t hdr[12];
+    size_t h = 0, v = *len;
+    hdr[h++] = tag;
+    do {
+        hdr[h++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+        v >>= 7;
+    } while (v);
+    *start -= h;
+    memcpy(buf + *start, hdr, h);
+    *len += h;
+}
+
 /* protobuf-c would recurse 600,000 frames deep on this 2.4 MB message: the pre-check refuses it
  * with a bounded amount of work. */
 static void test_precheck_deep_message(void **state)
@@ -245,30 +254,10 @@ static void test_precheck_deep_message(void **state)
     buf[start] = 0x08; /* Value.nil = true */
     buf[start + 1] = 1;
     for (size_t i = 0; i < levels; i++) {
-        for (int field = 0; field < 2; field++) { /* Table.array (1), then Value.table (6) */
-            uint8_t hdr[12];
-            size_t h = 0, v = len;
-            hdr[h++] = field == 0 ? 0x0a : 0x32;
-            do {
-                hdr[h++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
-                v >>= 7;
-            } while (v);
-            start -= h;
-            memcpy(buf + start, hdr, h);
-            len += h;
-        }
+        wrap_field(buf, &start, &len, 0x0a); /* Table.array (1) */
+        wrap_field(buf, &start, &len, 0x32); /* Value.table (6) */
     }
-    /* as the Reply's first result: field 1 */
-    uint8_t hdr[12];
-    size_t h = 0, v = len;
-    hdr[h++] = 0x0a;
-    do {
-        hdr[h++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
-        v >>= 7;
-    } while (v);
-    start -= h;
-    memcpy(buf + start, hdr, h);
-    len += h;
+    wrap_field(buf, &start, &len, 0x0a); /* as the Reply's first result: field 1 */
     char err[256];
     assert_int_equal(ntop_wire_check(buf + start, len, &lim, err, sizeof(err)), NTOP_ELIMIT);
     free(buf);

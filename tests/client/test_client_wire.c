@@ -1,6 +1,6 @@
 /* The raw codec the Lua module uses (ntopwire: wire_from_lua / wire_push_value) through a real
  * pack, the client's pre-check and unpack; and its agreement with the C value converter. */
-#include "client_internal.h"
+#include "test_support.h"
 
 #include <lauxlib.h>
 #include <lualib.h>
@@ -14,37 +14,6 @@
 #include <cmocka.h>
 
 static const struct wire_limits lim = WIRE_DEFAULT_LIMITS;
-
-/* Lua helpers: deep equality that also compares math.type, NaN equal to NaN. */
-static const char helpers[] =
-    "function same(a, b, seen)\n"
-    "  if type(a) ~= type(b) then return false end\n"
-    "  if type(a) == 'number' then\n"
-    "    if math.type(a) ~= math.type(b) then return false end\n"
-    "    if a ~= a then return b ~= b end\n"
-    "    return a == b and (a ~= 0 or 1 / a == 1 / b)\n"
-    "  end\n"
-    "  if type(a) ~= 'table' then return a == b end\n"
-    "  for k, v in pairs(a) do if not same(v, b[k]) then return false end end\n"
-    "  for k in pairs(b) do if a[k] == nil then return false end end\n"
-    "  return true\n"
-    "end\n";
-
-static int setup(void **state)
-{
-    lua_State *L = luaL_newstate();
-    luaL_openlibs(L);
-    if (luaL_dostring(L, helpers) != LUA_OK)
-        return -1;
-    *state = L;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    lua_close(*state);
-    return 0;
-}
 
 /* Evaluates `expr`, sends it through the wire and pushes what comes back. Returns 0, or -1
  * (wire_from_lua refused) with the error in err; the stack is checked to be balanced. */
@@ -67,12 +36,9 @@ static int lua_roundtrip(lua_State *L, const char *expr, char *err, size_t errle
         lua_pop(L, 1);
         return -1;
     }
-    Ntop__V1__Reply reply = NTOP__V1__REPLY__INIT;
-    reply.results = &w;
-    reply.n_results = 1;
-    size_t len = ntop__v1__reply__get_packed_size(&reply);
-    uint8_t *buf = malloc(len + 1);
-    ntop__v1__reply__pack(&reply, buf);
+    size_t len;
+    uint8_t *buf = test_pack_result(w, &len);
+    assert_non_null(buf);
     wire_arena_free(&arena); /* after packing: strings were borrowed from Lua */
     assert_int_equal(ntop_wire_check(buf, len, &lim, err, errlen), 0);
     Ntop__V1__Reply *r = ntop__v1__reply__unpack(NULL, len, buf);
@@ -245,14 +211,16 @@ static void test_lua_to_c(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_numbers, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_strings_and_booleans, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_tables, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_mixed_parts_stack_balance, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_depth_limit, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_refused_types, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_c_to_lua, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_lua_to_c, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_numbers, test_lua_setup, test_lua_teardown),
+        cmocka_unit_test_setup_teardown(test_strings_and_booleans, test_lua_setup,
+                                        test_lua_teardown),
+        cmocka_unit_test_setup_teardown(test_tables, test_lua_setup, test_lua_teardown),
+        cmocka_unit_test_setup_teardown(test_mixed_parts_stack_balance, test_lua_setup,
+                                        test_lua_teardown),
+        cmocka_unit_test_setup_teardown(test_depth_limit, test_lua_setup, test_lua_teardown),
+        cmocka_unit_test_setup_teardown(test_refused_types, test_lua_setup, test_lua_teardown),
+        cmocka_unit_test_setup_teardown(test_c_to_lua, test_lua_setup, test_lua_teardown),
+        cmocka_unit_test_setup_teardown(test_lua_to_c, test_lua_setup, test_lua_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

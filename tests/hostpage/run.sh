@@ -20,14 +20,13 @@ CAPTURE=${1:?usage: run.sh test_01|synflood}
 : "${NTOP_RPC_CLIENT:?NTOP_RPC_CLIENT is not set}"
 : "${NTOP_SHELL:?NTOP_SHELL is not set}"
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# need_captures, need_redis, pass, fail, finish, probe_ready, rcli, start_redis, add_user
+# shellcheck source=../lib/harness.sh
+. "$(dirname "$0")/../lib/harness.sh"
 SHARED=${NTOP_SHARED_DIR:-$HERE/../../../shared}
 PCAP=$SHARED/pcaps/ntopng-e2e/$CAPTURE.pcap
-if [ ! -f "$PCAP" ]; then
-    echo "SKIP: ../shared not found ($PCAP)"
-    exit 77
-fi
-command -v redis-server >/dev/null || { echo "FAIL: redis-server not found (deploy/install-deps.sh)"; exit 1; }
-command -v redis-cli >/dev/null || { echo "FAIL: redis-cli not found (deploy/install-deps.sh)"; exit 1; }
+need_captures "$PCAP"
+need_redis
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ntop-hostpage.XXXXXX")
 RSOCK=$TMP/redis.sock
@@ -51,9 +50,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# pass, fail, finish, rcli, start_redis, add_user
-. "$(dirname "$0")/../lib/harness.sh"
-
 start_redis
 ADMIN=$(add_user admin administrator)
 LIMITED=$(add_user limited unprivileged 192.168.1.0/25)
@@ -68,11 +64,7 @@ start_probe() {
     "$NTOP_PROBE" -i "$PCAP" -m 192.168.1.0/24 -d "$TMP/data" -r "$RSOCK" --rpc-listen "$T" \
         --run-script "$script" "$@" >"$TMP/probe.out" 2>"$TMP/probe.err" &
     PROBE_PID=$!
-    for _ in $(seq 1 600); do
-        grep -qE '^(END|PAGES)' "$TMP/probe.out" 2>/dev/null && return 0
-        kill -0 "$PROBE_PID" 2>/dev/null || break
-        sleep 0.1
-    done
+    probe_ready "$PROBE_PID" "$TMP/probe.out" '(END|PAGES).*' 600 && return 0
     fail "the probe runs $script and serves" "$(tail -20 "$TMP/probe.err")"
     finish
 }

@@ -9,8 +9,8 @@
 --   NTOP_TEST_LUACACHE_PEER  optional: wait for another Lua state to store this value as
 --                            getLuaCache("peer")
 local T = require "testlib"
+local redis_server = require "redis_server"
 local sock = assert(os.getenv("NTOP_TEST_REDIS_SOCK"), "NTOP_TEST_REDIS_SOCK is not set")
-local dir = sock:match("^(.*)/[^/]*$")
 local bin = "a\0b\0\255c"
 
 local function sh(cmd)
@@ -293,7 +293,7 @@ T.check_eq(again, "v", "getCache works again once Redis runs again")
 
 ---------------------------------------------------------------------------- Redis away
 local r0 = stats().num_reconnections
-os.execute("redis-cli -s '" .. sock .. "' shutdown nosave >/dev/null 2>&1")
+redis_server.stop(sock)
 ntop.msleep(200)
 local calls = {
     {"getCache", "k1"}, {"renameCache", "k1", "k9"}, {"listIndexCache", "l", 0},
@@ -317,17 +317,7 @@ T.check_eq({p.max_num_hosts, p.max_entity_alerts}, {hosts, 7},
 T.check_eq(ntop.getLuaCache("lk"), "lv2", "the Lua cache works with Redis gone")
 T.check(type(stats().num_get) == "number", "getCacheStats works with Redis gone")
 
-os.execute("redis-server --port 0 --unixsocket '" .. sock .. "' --dir '" .. dir ..
-           "' --save '' --appendonly no --daemonize yes --logfile '" .. dir ..
-           "/redis2.log' --pidfile '" .. dir .. "/redis.pid'")
-local back = false
-for _ = 1, 50 do
-    if ntop.setCache("back", "yes") == true then
-        back = true
-        break
-    end
-    ntop.msleep(100)
-end
+local back = redis_server.start(sock)
 T.check(back, "setCache works again once Redis is back")
 T.check(stats().num_reconnections > r0, "getCacheStats counted the reconnection")
 ntop.rpushCache("l2", "x")

@@ -1,6 +1,7 @@
 -- Round trips of every ntop.*Cache function against a real Redis (-r socket), Redis going
 -- away mid-script and coming back.
 local T = require "testlib"
+local redis_server = require "redis_server"
 local sock = os.getenv("NTOP_TEST_REDIS_SOCK")
 
 T.check_eq(ntop.flushCache(), true, "flushCache")
@@ -101,7 +102,7 @@ T.check_eq(ntop.flushCache(), true, "flushCache again")
 T.check_eq(ntop.getKeysCache("*"), nil, "nothing left after flushCache")
 
 -- Redis goes away: nil, message; the probe keeps working; then it comes back.
-os.execute("redis-cli -s '" .. sock .. "' shutdown nosave >/dev/null 2>&1")
+redis_server.stop(sock)
 ntop.msleep(200)
 local g, gerr = ntop.getCache("k1")
 T.check_eq(g, nil, "getCache with Redis gone is nil")
@@ -109,18 +110,7 @@ T.check(type(gerr) == "string" and gerr:find("redis") ~= nil, "with a message: "
 local s, serr = ntop.setCache("k1", "v")
 T.check(s == nil and type(serr) == "string", "setCache with Redis gone: nil, message")
 T.check_eq(ntop.md5(""), "d41d8cd98f00b204e9800998ecf8427e", "other bindings still work")
-local dir = sock:match("^(.*)/[^/]*$")
-os.execute("redis-server --port 0 --unixsocket '" .. sock .. "' --dir '" .. dir ..
-           "' --save '' --appendonly no --daemonize yes --logfile '" .. dir ..
-           "/redis2.log' --pidfile '" .. dir .. "/redis.pid'")
-local back = false
-for _ = 1, 50 do
-    if ntop.setCache("back", "yes") == true then
-        back = true
-        break
-    end
-    ntop.msleep(100)
-end
+local back = redis_server.start(sock)
 T.check(back, "setCache works again once Redis is back")
 T.check_eq(ntop.getCache("back"), "yes", "getCache after reconnect")
 

@@ -13,29 +13,30 @@ if ! command -v redis-server >/dev/null || ! command -v redis-cli >/dev/null; th
     exit 77
 fi
 : "${NTOP_PROBE:?}" "${NTOP_SHELL:?}" "${NTOP_PCAP:?}" "${NTOP_REDIS_TEST_DIR:?}"
-dir=$(mktemp -d)
-sock="$dir/redis.sock"
+TMP=$(mktemp -d)
+RSOCK="$TMP/redis.sock"
+REDIS_PID=
+PASS=0
+FAIL=0
 probe_pid=
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
     [ -n "$probe_pid" ] && kill "$probe_pid" 2>/dev/null && wait "$probe_pid" 2>/dev/null
-    # A failed api.lua may leave the server paused.
-    [ -f "$dir/redis.pid" ] && kill -CONT "$(cat "$dir/redis.pid")" 2>/dev/null
-    redis-cli -s "$sock" shutdown nosave >/dev/null 2>&1
-    rm -rf "$dir"
+    # A failed api.lua may leave the server paused; the scripts restart it daemonized (pid file).
+    [ -n "$REDIS_PID" ] && kill -CONT "$REDIS_PID" 2>/dev/null
+    [ -f "$TMP/redis.pid" ] && kill -CONT "$(cat "$TMP/redis.pid")" 2>/dev/null
+    rcli shutdown nosave >/dev/null 2>&1
+    rm -rf "$TMP"
 }
 trap cleanup EXIT
 
-start_redis() {
-    redis-cli -s "$sock" ping >/dev/null 2>&1 && return 0
-    redis-server --port 0 --unixsocket "$sock" --dir "$dir" --save "" --appendonly no \
-        --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" >/dev/null
-    for _ in $(seq 50); do
-        redis-cli -s "$sock" ping >/dev/null 2>&1 && return 0
-        sleep 0.1
-    done
-    echo "redis-server did not start"
-    return 1
+# pass, fail, finish, probe_ready, rcli, start_redis
+# shellcheck source=../lib/harness.sh
+. "$(dirname "$0")/../lib/harness.sh"
+
+# redis_up: the server the last script restarted, or a new one
+redis_up() {
+    rcli ping 2>/dev/null | grep -q PONG || start_redis
 }
 
 # shell TARGET ARGS...: ntoplua-shell against a probe
@@ -46,26 +47,34 @@ shell() {
 }
 
 cd "$NTOP_REDIS_TEST_DIR" || exit 1
-rc=0
-export NTOP_TEST_REDIS_SOCK="$sock" NTOP_TEST_MAX_HOSTS=4096 NTOP_TEST_MAX_FLOWS=8192
-opts=(-q -i "$NTOP_PCAP" -r "$sock" --max-num-hosts 4096 --max-num-flows 8192)
+export NTOP_TEST_REDIS_SOCK="$RSOCK" NTOP_TEST_MAX_HOSTS=4096 NTOP_TEST_MAX_FLOWS=8192
+opts=(-q -i "$NTOP_PCAP" -r "$RSOCK" --max-num-hosts 4096 --max-num-flows 8192)
 
 echo "== cache.lua in the probe"
-start_redis || exit 1
-timeout 40 "$NTOP_PROBE" "${opts[@]}" -d "$dir/data1" --run-script cache.lua || rc=1
+redis_up
+if timeout 40 "$NTOP_PROBE" "${opts[@]}" -d "$TMP/data1" --run-script cache.lua; then
+    pass "cache.lua in the probe"
+else
+    fail "cache.lua in the probe"
+fi
 
 echo "== embedded.lua (private redis-server)"
-timeout 20 "$NTOP_PROBE" -q -i "$NTOP_PCAP" -d "$dir/data2" --run-script embedded.lua || rc=1
-if [ -e "$dir/data2/redis.sock" ] || pgrep -f "$dir/data2/redis.sock" >/dev/null; then
-    echo "FAIL: the private redis-server outlived the probe"
-    rc=1
+if timeout 20 "$NTOP_PROBE" -q -i "$NTOP_PCAP" -d "$TMP/data2" --run-script embedded.lua; then
+    pass "embedded.lua in the probe"
+else
+    fail "embedded.lua in the probe"
+fi
+if [ -e "$TMP/data2/redis.sock" ] || pgrep -f "$TMP/data2/redis.sock" >/dev/null; then
+    fail "the private redis-server is gone with the probe"
+else
+    pass "the private redis-server is gone with the probe"
 fi
 
 echo "== api.lua in the probe, a remote caller writing the Lua cache"
-start_redis || exit 1
-rpc="unix:$dir/rpc3.sock"
-NTOP_TEST_LUACACHE_PEER=from-remote timeout 60 "$NTOP_PROBE" "${opts[@]}" -d "$dir/data3" \
-    --rpc-listen "$rpc" --rpc-no-auth --run-script api.lua >"$dir/probe3.out" 2>"$dir/probe3.err" &
+redis_up
+rpc="unix:$TMP/rpc3.sock"
+NTOP_TEST_LUACACHE_PEER=from-remote timeout 60 "$NTOP_PROBE" "${opts[@]}" -d "$TMP/data3" \
+    --rpc-listen "$rpc" --rpc-no-auth --run-script api.lua >"$TMP/probe3.out" 2>"$TMP/probe3.err" &
 probe_pid=$!
 ready=
 for _ in $(seq 300); do
@@ -90,50 +99,52 @@ if [ -n "$ready" ]; then
         end
         io.write(n)')
     if [ "$n" = 300 ]; then
-        echo "ok   concurrent setLuaCache from two remote callers: 600 values intact"
+        pass "concurrent setLuaCache from two remote callers: 600 values intact"
     else
-        echo "FAIL: concurrent setLuaCache: $n of 300 pairs intact"
-        rc=1
+        fail "concurrent setLuaCache: $n of 300 pairs intact"
     fi
-    shell "$rpc" -e 'ntop.setLuaCache("peer", "from-remote")' || echo "FAIL: remote setLuaCache"
+    shell "$rpc" -e 'ntop.setLuaCache("peer", "from-remote")' || fail "remote setLuaCache"
 else
-    echo "FAIL: the in-probe api.lua never became ready"
+    fail "the in-probe api.lua becomes ready"
 fi
-wait "$probe_pid" || rc=1
+wait "$probe_pid"
+prc=$?
 probe_pid=
-cat "$dir/probe3.out"
-grep -q '^[0-9]* passed, 0 failed$' "$dir/probe3.out" || { rc=1; tail -20 "$dir/probe3.err"; }
+cat "$TMP/probe3.out"
+if [ $prc -eq 0 ] && grep -q '^[0-9]* passed, 0 failed$' "$TMP/probe3.out"; then
+    pass "api.lua in the probe"
+else
+    fail "api.lua in the probe (exit $prc)" "$(tail -20 "$TMP/probe3.err")"
+fi
 
 echo "== api.lua remotely (ntoplua-shell), the Lua cache seeded by the probe's script"
-start_redis || exit 1
-rpc="unix:$dir/rpc4.sock"
+redis_up
+rpc="unix:$TMP/rpc4.sock"
 export NTOP_TEST_LUACACHE_SEED="from the run-script state"
-"$NTOP_PROBE" "${opts[@]}" -d "$dir/data4" --rpc-listen "$rpc" --rpc-no-auth --run-script seed.lua \
-    >"$dir/probe4.out" 2>"$dir/probe4.err" &
+"$NTOP_PROBE" "${opts[@]}" -d "$TMP/data4" --rpc-listen "$rpc" --rpc-no-auth --run-script seed.lua \
+    >"$TMP/probe4.out" 2>"$TMP/probe4.err" &
 probe_pid=$!
-for _ in $(seq 300); do
-    grep -qx END "$dir/probe4.out" 2>/dev/null && break
-    kill -0 "$probe_pid" 2>/dev/null || break
-    sleep 0.1
-done
-if grep -qx END "$dir/probe4.out"; then
+if probe_ready "$probe_pid" "$TMP/probe4.out" END 300; then
     out=$(shell "$rpc" api.lua 2>&1)
     src=$?
     echo "$out"
-    [ $src -eq 0 ] && grep -q '^[0-9]* passed, 0 failed$' <<<"$out" || rc=1
+    if [ $src -eq 0 ] && grep -q '^[0-9]* passed, 0 failed$' <<<"$out"; then
+        pass "api.lua remotely"
+    else
+        fail "api.lua remotely (exit $src)"
+    fi
 else
-    echo "FAIL: the probe did not start serving"
-    tail -20 "$dir/probe4.err"
-    rc=1
+    fail "the probe serves after seed.lua" "$(tail -20 "$TMP/probe4.err")"
 fi
 # The probe that served the remote run stops cleanly (and, in the ASan build, silently).
 kill -TERM "$probe_pid"
 wait "$probe_pid"
 prc=$?
 probe_pid=
-if [ $prc -ne 0 ] || grep -qE 'Sanitizer|runtime error' "$dir/probe3.err" "$dir/probe4.err"; then
-    echo "FAIL: the serving probe exited with $prc or reported an error"
-    grep -hE -A20 'Sanitizer|runtime error' "$dir/probe3.err" "$dir/probe4.err" | head -40
-    rc=1
+if [ $prc -ne 0 ] || grep -qE 'Sanitizer|runtime error' "$TMP/probe3.err" "$TMP/probe4.err"; then
+    fail "the serving probe exited with $prc or reported an error" \
+        "$(grep -hE -A20 'Sanitizer|runtime error' "$TMP/probe3.err" "$TMP/probe4.err" | head -40)"
+else
+    pass "the serving probes exit 0 without a sanitizer report"
 fi
-exit $rc
+finish

@@ -13,13 +13,13 @@ GROUP=${1:?usage: run_rpc_tests.sh values|errors|concurrency|lifecycle}
 : "${NTOP_PROBE:?NTOP_PROBE is not set}"
 : "${NTOP_RPC_CLIENT:?NTOP_RPC_CLIENT is not set}"
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# need_captures, pass, fail, finish, check, client, expect_status, probe_ready
+# shellcheck source=../lib/harness.sh
+. "$(dirname "$0")/../lib/harness.sh"
 SHARED=${NTOP_SHARED_DIR:-$HERE/../../../shared}
 PCAP=$SHARED/pcaps/ntopng-e2e/test_01.pcap
 PCAP2=$SHARED/pcaps/ntopng-e2e/dns_contacts.pcap
-if [ ! -f "$PCAP" ] || [ ! -f "$PCAP2" ]; then
-    echo "SKIP: ../shared not found ($SHARED)"
-    exit 77
-fi
+need_captures "$PCAP" "$PCAP2"
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ntop-rpc.XXXXXX")
 export NTOP_RPC_TEST_DIR=$TMP
@@ -39,35 +39,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-pass() {
-    PASS=$((PASS + 1))
-    echo "ok   $1"
-}
-
-fail() {
-    FAIL=$((FAIL + 1))
-    echo "FAIL $1"
-    if [ $# -gt 1 ]; then printf '%s\n' "$2" | head -25 | sed 's/^/     | /'; fi
-}
-
-# verdict NAME DETAIL COMMAND...: pass when COMMAND succeeds, else fail showing DETAIL
-verdict() {
-    local name=$1 detail=$2
-    shift 2
-    if "$@"; then pass "$name"; else fail "$name" "$detail"; fi
-}
-
-finish() {
-    echo "$PASS passed, $FAIL failed"
-    [ "$FAIL" -eq 0 ] && exit 0
-    exit 1
-}
-
-# client OPTIONS... TARGET METHOD ARGS...: output (stdout + stderr) in $OUT
-client() {
-    OUT=$(timeout -k 5 60 "$NTOP_RPC_CLIENT" "$@" 2>&1)
-}
-
 # expect NAME LINE CLIENT-ARGS...: the answer has the exact line LINE
 expect() {
     local name=$1 line=$2
@@ -76,31 +47,15 @@ expect() {
     if grep -qxF -- "$line" <<<"$OUT"; then pass "$name"; else fail "$name: want '$line'" "$OUT"; fi
 }
 
-# expect_status NAME CODE TEXT CLIENT-ARGS...: status CODE and a message containing TEXT
-expect_status() {
-    local name=$1 code=$2 text=$3
-    shift 3
-    client "$@"
-    if grep -q "^status = $code " <<<"$OUT" && grep -qF -- "$text" <<<"$OUT"; then
-        pass "$name"
-    else
-        fail "$name: want status $code with '$text'" "$OUT"
-    fi
-}
-
 # start_probe PROBE-ARGS...: serves on $T after the capture files and flatten.lua
 start_probe() {
     "$NTOP_PROBE" -i "$PCAP" -i "$PCAP2" -m 192.168.1.0/24 -d "$TMP/data" --rpc-listen "$T" --rpc-no-auth \
         --run-script "$HERE/flatten.lua" "$@" >"$TMP/probe.out" 2>"$TMP/probe.err" &
     PROBE_PID=$!
-    for _ in $(seq 1 900); do
-        if grep -qx END "$TMP/probe.out" 2>/dev/null; then
-            pass "the probe serves after --run-script"
-            return 0
-        fi
-        kill -0 "$PROBE_PID" 2>/dev/null || break
-        sleep 0.1
-    done
+    if probe_ready "$PROBE_PID" "$TMP/probe.out" END 900; then
+        pass "the probe serves after --run-script"
+        return 0
+    fi
     fail "the probe serves after --run-script" "$(cat "$TMP/probe.err")"
     finish
 }
@@ -370,7 +325,7 @@ group_lifecycle() {
     port=$(sed -n 's/.*rpc: listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$TMP/probe.err")
     if [ -n "$port" ]; then pass "logs 'rpc: listening on 127.0.0.1:$port'"; else
         fail "logs the TCP port" "$(cat "$TMP/probe.err")"; fi
-    verdict "logs 'rpc: listening on $T'" "$(cat "$TMP/probe.err")" \
+    check "logs 'rpc: listening on $T'" "$(cat "$TMP/probe.err")" \
         grep -q "rpc: listening on $T\$" "$TMP/probe.err"
     expect "getStats over TCP" "1.stats.packets = int:4999" "127.0.0.1:$port" interface.getStats
 
@@ -414,14 +369,14 @@ group_lifecycle() {
         kill -0 "$PROBE_PID" 2>/dev/null || break
         sleep 0.1
     done
-    verdict "serves after the file is read, without --run-script" "$(cat "$TMP/probe.err")" \
+    check "serves after the file is read, without --run-script" "$(cat "$TMP/probe.err")" \
         [ -n "$got" ]
-    verdict "warns that --shutdown-when-done is ignored" "$(cat "$TMP/probe.err")" \
+    check "warns that --shutdown-when-done is ignored" "$(cat "$TMP/probe.err")" \
         grep -q "shutdown-when-done is ignored" "$TMP/probe.err"
     kill -INT "$PROBE_PID"
     if wait_exit "$PROBE_PID" 30; then wait "$PROBE_PID"; rc=$?; else kill -KILL "$PROBE_PID"; rc=124; fi
     PROBE_PID=
-    verdict "SIGINT: exit status 0 (got $rc)" "$(tail -20 "$TMP/probe.err")" [ $rc -eq 0 ]
+    check "SIGINT: exit status 0 (got $rc)" "$(tail -20 "$TMP/probe.err")" [ $rc -eq 0 ]
     check_clean_log "probe (SIGINT)" "$TMP/probe.err"
 
     # A failing --run-script: the probe goes on serving, and exits 1 at the end.
@@ -437,7 +392,7 @@ group_lifecycle() {
     kill -TERM "$PROBE_PID"
     if wait_exit "$PROBE_PID" 30; then wait "$PROBE_PID"; rc=$?; else kill -KILL "$PROBE_PID"; rc=124; fi
     PROBE_PID=
-    verdict "failed --run-script: exit status 1 (got $rc)" "$(cat "$TMP/probe.err")" [ $rc -eq 1 ]
+    check "failed --run-script: exit status 1 (got $rc)" "$(cat "$TMP/probe.err")" [ $rc -eq 1 ]
 
     # IPv6 loopback, where the host has one.
     "$NTOP_PROBE" -i "$PCAP" -d "$TMP/data" --rpc-listen "[::1]:0" --rpc-no-auth >/dev/null 2>"$TMP/probe.err" &

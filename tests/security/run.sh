@@ -15,15 +15,15 @@ GROUP=${1:?usage: run.sh auth|authz|limits|startup|tls}
 : "${NTOP_RPC_CLIENT:?NTOP_RPC_CLIENT is not set}"
 : "${NTOP_SHELL:?NTOP_SHELL is not set}"
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# need_captures, need_redis, pass, fail, finish, client, expect_status, rcli, start_redis,
+# stop_redis, new_token, add_user, probe_ready
+# shellcheck source=../lib/harness.sh
+. "$(dirname "$0")/../lib/harness.sh"
 SHARED=${NTOP_SHARED_DIR:-$HERE/../../../shared}
 PCAP=$SHARED/pcaps/ntopng-e2e/test_01.pcap
 PCAP2=$SHARED/pcaps/ntopng-e2e/dns_contacts.pcap
-if [ ! -f "$PCAP" ] || [ ! -f "$PCAP2" ]; then
-    echo "SKIP: ../shared not found ($SHARED)"
-    exit 77
-fi
-command -v redis-server >/dev/null || { echo "FAIL: redis-server not found (deploy/install-deps.sh)"; exit 1; }
-command -v redis-cli >/dev/null || { echo "FAIL: redis-cli not found (deploy/install-deps.sh)"; exit 1; }
+need_captures "$PCAP" "$PCAP2"
+need_redis
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ntop-sec.XXXXXX")
 RSOCK=$TMP/redis.sock
@@ -44,11 +44,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# pass, fail, finish, rcli, start_redis, stop_redis, new_token, add_user
-. "$(dirname "$0")/../lib/harness.sh"
-
-# ---- redis and users ----
-
 # ---- the probe ----
 
 # start_probe ADDR PROBE-ARGS...: serves on ADDR after both captures are read
@@ -59,11 +54,7 @@ start_probe() {
     "$NTOP_PROBE" -i "$PCAP" -i "$PCAP2" -m 192.168.1.0/24 -d "$TMP/data" -r "$RSOCK" \
         --rpc-listen "$addr" --run-script "$TMP/end.lua" "$@" >"$TMP/probe.out" 2>"$TMP/probe.err" &
     PROBE_PID=$!
-    for _ in $(seq 1 600); do
-        grep -qx END "$TMP/probe.out" 2>/dev/null && return 0
-        kill -0 "$PROBE_PID" 2>/dev/null || break
-        sleep 0.1
-    done
+    probe_ready "$PROBE_PID" "$TMP/probe.out" END 600 && return 0
     fail "the probe serves on $addr" "$(tail -20 "$TMP/probe.err")"
     finish
 }
@@ -88,23 +79,6 @@ stop_probe() {
 alive() {
     if kill -0 "$PROBE_PID" 2>/dev/null; then pass "$1: the probe keeps running"; else
         fail "$1: the probe died" "$(tail -20 "$TMP/probe.err")"; fi
-}
-
-# client OPTIONS... TARGET METHOD ARGS...: rpc_probe_client's output in $OUT
-client() {
-    OUT=$(timeout -k 5 60 "$NTOP_RPC_CLIENT" "$@" 2>&1)
-}
-
-# expect_status NAME CODE TEXT CLIENT-ARGS...: status CODE and a message containing TEXT
-expect_status() {
-    local name=$1 code=$2 text=$3
-    shift 3
-    client "$@"
-    if grep -q "^status = $code " <<<"$OUT" && grep -qF -- "$text" <<<"$OUT"; then
-        pass "$name"
-    else
-        fail "$name: want status $code with '$text'" "$OUT"
-    fi
 }
 
 tok() {
