@@ -8,6 +8,7 @@
 #define _GNU_SOURCE /* pthread_setname_np */
 #include "check_engine_priv.h"
 
+#include "../core/cpu_affinity.h"
 #include "../core/log.h"
 #include "../core/probe.h"
 
@@ -92,7 +93,11 @@ static uint32_t period_ms(void)
 
 static void *watchdog_main(void *arg)
 {
-    (void)arg;
+    /* Started from a capture thread: off its core, with the probe's other threads. */
+    const struct probe *p = arg;
+    if (p->opt.other_cpus.count > 0 && cpu_bind_self_to_list(&p->opt.other_cpus) != 0)
+        log_warning("checks: cannot bind the scripts' watchdog to --other-cpu-affinity: %s",
+                    strerror(errno));
     pthread_mutex_lock(&W.lock);
     while (!W.stop) {
         struct timespec until;
@@ -141,7 +146,7 @@ int check_budget_watch(struct check_engine *e)
         W.engines[W.count++] = e;
         if (!W.thread_running) {
             W.stop = false;
-            if (pthread_create(&W.thread, NULL, watchdog_main, NULL) == 0) {
+            if (pthread_create(&W.thread, NULL, watchdog_main, e->ifc->probe) == 0) {
                 pthread_setname_np(W.thread, "check-budget");
                 W.thread_running = true;
             } else {
