@@ -50,6 +50,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 enum tag_kind { TAG_NEW, TAG_RECV, TAG_CLOSE, TAG_SEND };
 
@@ -100,6 +101,15 @@ struct rpc_server {
     atomic_int shutdown_seen; /* the shutdown tag came back */
     atomic_int cq_shut;       /* grpc_completion_queue_shutdown called */
     atomic_int live_calls;
+
+    pthread_mutex_t poll_lock; /* everything below */
+    pthread_cond_t poll_cond;
+    struct poller *leader;   /* the poller that has the turn, NULL: nobody */
+    bool leader_in_call;     /* the leader runs a call, since leader_call_ms */
+    uint64_t leader_call_ms; /* now_ms() */
+    bool has_standby;
+    bool standby_asleep; /* waits without a timeout: the leader wakes it */
+    bool cq_done;        /* the queue is shut down and empty: pollers end */
 
     pthread_mutex_t lock; /* queue, queued, queued_bytes, free_slots, workers_stop */
     struct rpc_call *head, *tail;
@@ -457,27 +467,129 @@ static void maybe_shut_cq(struct rpc_server *s)
         grpc_completion_queue_shutdown(s->cq);
 }
 
+/* Taking turns at the queue. One poller at a time (the leader) waits in
+ * grpc_completion_queue_next: gRPC would otherwise wake another of its waiting threads
+ * after every event. The leader runs a call it receives itself, without giving the turn
+ * away, so a tiny call wakes no other thread. One waiting poller (the standby) looks every
+ * RPC_TURN_STEAL_MS while calls come: when the leader has been running one call for that
+ * long, the standby takes the turn and the leader waits for one once its call is done.
+ * After a quiet second the standby sleeps until the next call's leader wakes it. */
+#define RPC_TURN_STEAL_MS 2
+#define RPC_TURN_QUIET_MS 1000
+
+static void timed_wait_ms(pthread_cond_t *cv, pthread_mutex_t *mx, int ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += (long)ms * 1000000L;
+    ts.tv_sec += ts.tv_nsec / 1000000000L;
+    ts.tv_nsec %= 1000000000L;
+    pthread_cond_timedwait(cv, mx, &ts);
+}
+
+/* Waits for the turn: false when the queue is shut down (the poller ends). */
+static bool take_turn(struct rpc_server *s, struct poller *me)
+{
+    pthread_mutex_lock(&s->poll_lock);
+    bool standby = false, got = false;
+    for (;;) {
+        if (s->cq_done)
+            break;
+        uint64_t now = now_ms();
+        if (!s->leader || (s->leader_in_call && now - s->leader_call_ms >= RPC_TURN_STEAL_MS)) {
+            /* A leader in its call finds out when the call is done. */
+            s->leader = me;
+            s->leader_in_call = false;
+            got = true;
+            break;
+        }
+        if (!s->has_standby)
+            s->has_standby = standby = true;
+        if (standby && now - s->leader_call_ms < RPC_TURN_QUIET_MS) {
+            timed_wait_ms(&s->poll_cond, &s->poll_lock, RPC_TURN_STEAL_MS);
+        } else {
+            if (standby)
+                s->standby_asleep = true;
+            pthread_cond_wait(&s->poll_cond, &s->poll_lock);
+            if (standby)
+                s->standby_asleep = false;
+        }
+    }
+    if (standby) {
+        s->has_standby = false;
+        pthread_cond_broadcast(&s->poll_cond); /* someone else stands by */
+    }
+    pthread_mutex_unlock(&s->poll_lock);
+    return got;
+}
+
+static void end_turns(struct rpc_server *s)
+{
+    pthread_mutex_lock(&s->poll_lock);
+    s->cq_done = true;
+    pthread_cond_broadcast(&s->poll_cond);
+    pthread_mutex_unlock(&s->poll_lock);
+}
+
+/* The leader starts running a call: the standby starts watching. */
+static void call_begins(struct rpc_server *s)
+{
+    pthread_mutex_lock(&s->poll_lock);
+    s->leader_in_call = true;
+    s->leader_call_ms = now_ms();
+    if (s->standby_asleep)
+        pthread_cond_broadcast(&s->poll_cond);
+    pthread_mutex_unlock(&s->poll_lock);
+}
+
+/* The call is done: true when `me` still has the turn. */
+static bool call_ends(struct rpc_server *s, struct poller *me)
+{
+    pthread_mutex_lock(&s->poll_lock);
+    bool kept = s->leader == me;
+    if (kept)
+        s->leader_in_call = false;
+    pthread_mutex_unlock(&s->poll_lock);
+    return kept;
+}
+
 static void *poller_main(void *arg)
 {
     struct poller *p = arg;
     struct rpc_server *s = p->srv;
-    for (;;) {
-        /* Once stopping, wake up now and then (a safety net: see maybe_shut_cq). */
-        gpr_timespec deadline =
-            atomic_load(&s->stopping)
-                ? gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC), gpr_time_from_millis(20, GPR_TIMESPAN))
-                : gpr_inf_future(GPR_CLOCK_MONOTONIC);
-        grpc_event ev = grpc_completion_queue_next(s->cq, deadline, NULL);
-        if (ev.type == GRPC_QUEUE_SHUTDOWN)
-            return NULL;
-        if (ev.type == GRPC_OP_COMPLETE) {
-            if (ev.tag == &s->shutdown_tag)
-                atomic_store(&s->shutdown_seen, 1);
-            else
-                on_event(ev.tag, ev.success != 0);
+    while (take_turn(s, p)) {
+        for (;;) {
+            /* Once stopping, wake up now and then (a safety net: see maybe_shut_cq). */
+            gpr_timespec deadline = atomic_load(&s->stopping)
+                                        ? gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC),
+                                                       gpr_time_from_millis(20, GPR_TIMESPAN))
+                                        : gpr_inf_future(GPR_CLOCK_MONOTONIC);
+            grpc_event ev = grpc_completion_queue_next(s->cq, deadline, NULL);
+            if (ev.type == GRPC_QUEUE_SHUTDOWN) {
+                end_turns(s);
+                return NULL;
+            }
+            if (ev.type == GRPC_OP_COMPLETE) {
+                if (ev.tag == &s->shutdown_tag) {
+                    atomic_store(&s->shutdown_seen, 1);
+                } else {
+                    struct call_tag *tag = ev.tag;
+                    if (tag->kind != TAG_RECV) {
+                        on_event(tag, ev.success != 0);
+                    } else {
+                        call_begins(s);
+                        on_event(tag, ev.success != 0);
+                        if (!call_ends(s, p)) {
+                            maybe_shut_cq(s);
+                            break;
+                        }
+                    }
+                }
+            }
+            maybe_shut_cq(s);
         }
-        maybe_shut_cq(s);
     }
+    return NULL;
 }
 
 /* ---- life cycle ---- */
@@ -523,6 +635,8 @@ static void destroy(struct rpc_server *s)
         rpc_worker_free(s->slots[i].w);
     rpc_limiter_free(s->limiter);
     pthread_mutex_destroy(&s->lock);
+    pthread_cond_destroy(&s->poll_cond);
+    pthread_mutex_destroy(&s->poll_lock);
     free(s);
     grpc_shutdown_blocking();
 }
@@ -637,6 +751,8 @@ struct rpc_server *rpc_server_start(struct probe *p, const char *const *addrs, i
         return NULL;
     }
     pthread_mutex_init(&s->lock, NULL);
+    pthread_mutex_init(&s->poll_lock, NULL);
+    pthread_cond_init(&s->poll_cond, NULL);
     s->probe = p;
     s->no_auth = p->opt.rpc_no_auth;
     s->limiter = rpc_limiter_new();
