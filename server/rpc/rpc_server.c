@@ -1,9 +1,10 @@
 /* The gRPC server: life cycle, the polling threads, the per-call state machine and the
  * pool of Lua workers. See rpc_server.h.
  *
- * RPC_POLLERS threads ("rpc-poll-N") all wait on the one completion queue; the thread that
- * gets an event handles it, and the thread that gets a call's RECV runs the call itself, so
- * a tiny call costs no hand-off between threads.
+ * RPC_POLLERS threads ("rpc-poll-N") take turns at the one completion queue: the poller
+ * with the turn (the leader) handles every event, and runs a call whose RECV it gets
+ * itself, so a tiny call costs no hand-off between threads. A call that runs longer than
+ * RPC_TURN_STEAL_MS loses the turn to a waiting poller (see take_turn).
  *
  * A call (struct rpc_call) goes through:
  *   accept   grpc_server_request_call(tag NEW), RPC_PENDING_ACCEPT of them outstanding
@@ -17,7 +18,8 @@
  *            that finishes; when the queue is full, answer RESOURCE_EXHAUSTED at once.
  *   SEND, CLOSE   drop their reference
  * There is one poller more than workers, so while every worker runs a long call one thread
- * still polls: new calls are accepted, queued or refused as busy, and cancellations seen.
+ * still has the turn (2 ms after the last long call began): new calls are accepted, queued
+ * or refused as busy, and cancellations seen.
  * Taking a worker and queueing happen under one lock, and a worker is given back only with
  * the queue empty: a queued call always has a worker coming for it.
  * Every outstanding batch, the queue and the running thread hold one reference each; the

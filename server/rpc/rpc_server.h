@@ -1,11 +1,11 @@
 /* The gRPC front of the probe: every registered Lua function is the unary rpc
  * /ntop.v1.<Namespace>/<name> (request ntop.v1.Call, reply ntop.v1.Reply).
  *
- * Threads: RPC_POLLERS threads ("rpc-poll-N") share the completion queue; the one that
- * receives a call runs it with a Lua worker (its own lua_State, rpc_dispatch.h) taken from a
- * pool of RPC_WORKERS, so at most RPC_WORKERS calls run at once and one thread always
- * polls. Interface-bound bindings hand themselves to the interface's capture thread, so the
- * interfaces must run for as long as the server does. */
+ * Threads: RPC_POLLERS threads ("rpc-poll-N") take turns at the completion queue; the one
+ * that receives a call runs it with a Lua worker (its own lua_State, rpc_dispatch.h) taken
+ * from a pool of RPC_WORKERS, so at most RPC_WORKERS calls run at once and one thread is
+ * left to poll. Interface-bound bindings hand themselves to the interface's capture thread,
+ * so the interfaces must run for as long as the server does. */
 #ifndef NTOP_RPC_SERVER_H
 #define NTOP_RPC_SERVER_H
 
