@@ -3,8 +3,9 @@
  *
  * RPC_POLLERS threads ("rpc-poll-N") take turns at the one completion queue: the poller
  * with the turn (the leader) handles every event, and runs a call whose RECV it gets
- * itself, so a tiny call costs no hand-off between threads. A call that runs longer than
- * RPC_TURN_STEAL_MS loses the turn to a waiting poller (see take_turn).
+ * itself, so a tiny call costs no hand-off between threads. It gives the turn away first
+ * when other calls are under way, and a call that runs longer than RPC_TURN_STEAL_MS loses
+ * it to a waiting poller (see take_turn).
  *
  * A call (struct rpc_call) goes through:
  *   accept   grpc_server_request_call(tag NEW), RPC_PENDING_ACCEPT of them outstanding
@@ -103,6 +104,7 @@ struct rpc_server {
     atomic_int shutdown_seen; /* the shutdown tag came back */
     atomic_int cq_shut;       /* grpc_completion_queue_shutdown called */
     atomic_int live_calls;
+    atomic_int awaiting_recv; /* calls whose RECV_MESSAGE has not come back */
 
     pthread_mutex_t poll_lock; /* everything below */
     pthread_cond_t poll_cond;
@@ -426,6 +428,7 @@ static void on_new(struct rpc_call *c, bool ok)
     start_batch(c, &close_op, 1, &c->t_close);
     grpc_op recv_op = {.op = GRPC_OP_RECV_MESSAGE};
     recv_op.data.recv_message.recv_message = &c->request;
+    atomic_fetch_add(&s->awaiting_recv, 1);
     start_batch(c, &recv_op, 1, &c->t_recv);
     call_unref(c); /* the accept reference */
 }
@@ -438,6 +441,7 @@ static void on_event(struct call_tag *tag, bool ok)
         on_new(c, ok);
         return;
     case TAG_RECV:
+        atomic_fetch_sub(&c->srv->awaiting_recv, 1);
         if (ok && c->request) {
             on_request(c->srv, c);
             return;
@@ -472,10 +476,12 @@ static void maybe_shut_cq(struct rpc_server *s)
 /* Taking turns at the queue. One poller at a time (the leader) waits in
  * grpc_completion_queue_next: gRPC would otherwise wake another of its waiting threads
  * after every event. The leader runs a call it receives itself, without giving the turn
- * away, so a tiny call wakes no other thread. One waiting poller (the standby) looks every
- * RPC_TURN_STEAL_MS while calls come: when the leader has been running one call for that
- * long, the standby takes the turn and the leader waits for one once its call is done.
- * After a quiet second the standby sleeps until the next call's leader wakes it. */
+ * away, so a tiny call wakes no other thread; only when more calls are under way (several
+ * clients) does it give the turn to a waiting poller first, so that two cores work.
+ * One waiting poller (the standby) looks every RPC_TURN_STEAL_MS while calls come: when
+ * the leader has been running one call for that long, the standby takes the turn and the
+ * leader waits for one once its call is done. After a quiet second the standby sleeps
+ * until the next call's leader wakes it. */
 #define RPC_TURN_STEAL_MS 2
 #define RPC_TURN_QUIET_MS 1000
 
@@ -523,6 +529,15 @@ static bool take_turn(struct rpc_server *s, struct poller *me)
     }
     pthread_mutex_unlock(&s->poll_lock);
     return got;
+}
+
+static void give_turn(struct rpc_server *s, struct poller *me)
+{
+    pthread_mutex_lock(&s->poll_lock);
+    if (s->leader == me)
+        s->leader = NULL;
+    pthread_cond_signal(&s->poll_cond);
+    pthread_mutex_unlock(&s->poll_lock);
 }
 
 static void end_turns(struct rpc_server *s)
@@ -578,6 +593,13 @@ static void *poller_main(void *arg)
                     struct call_tag *tag = ev.tag;
                     if (tag->kind != TAG_RECV) {
                         on_event(tag, ev.success != 0);
+                    } else if (atomic_load(&s->awaiting_recv) > 1) {
+                        /* More calls are coming: give the turn away now, so that another
+                         * thread (core) works beside this one. */
+                        give_turn(s, p);
+                        on_event(tag, ev.success != 0);
+                        maybe_shut_cq(s);
+                        break;
                     } else {
                         call_begins(s);
                         on_event(tag, ev.success != 0);
@@ -762,6 +784,7 @@ struct rpc_server *rpc_server_start(struct probe *p, const char *const *addrs, i
     atomic_init(&s->shutdown_seen, 0);
     atomic_init(&s->cq_shut, 0);
     atomic_init(&s->live_calls, 0);
+    atomic_init(&s->awaiting_recv, 0);
 
     grpc_arg args[] = {
         {.type = GRPC_ARG_INTEGER,
