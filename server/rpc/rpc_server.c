@@ -1,18 +1,33 @@
-/* The gRPC server: life cycle, the completion-queue thread, the per-call state machine and
- * the worker pool. See rpc_server.h.
+/* The gRPC server: life cycle, the polling threads, the per-call state machine and the
+ * pool of Lua workers. See rpc_server.h.
+ *
+ * RPC_POLLERS threads ("rpc-poll-N") take turns at the one completion queue: the poller
+ * with the turn (the leader) handles every event, and runs a call whose RECV it gets
+ * itself, so a tiny call costs no hand-off between threads. It gives the turn away first
+ * when other calls are under way, and a call that runs longer than RPC_TURN_STEAL_MS loses
+ * it to a waiting poller (see take_turn).
  *
  * A call (struct rpc_call) goes through:
  *   accept   grpc_server_request_call(tag NEW), RPC_PENDING_ACCEPT of them outstanding
  *   NEW      request the next call; start RECV_CLOSE_ON_SERVER (tag CLOSE: tells us when
  *            the client cancels or the deadline passes) and RECV_MESSAGE (tag RECV)
- *   RECV     queue the call for a worker (or answer at once when the queue is full)
- *   worker   rpc_dispatch(); one batch SEND_INITIAL_METADATA + SEND_MESSAGE +
- *            SEND_STATUS_FROM_SERVER (tag SEND), started from the worker thread
+ *   RECV     take a free worker (a Lua state) from the pool and run the call on this thread:
+ *            rpc_dispatch(), then one batch SEND_INITIAL_METADATA + SEND_MESSAGE +
+ *            SEND_STATUS_FROM_SERVER (tag SEND); then run the queued calls, if any, before
+ *            giving the worker back and polling again.
+ *            No free worker (RPC_WORKERS calls running): queue the call for the next worker
+ *            that finishes; when the queue is full, answer RESOURCE_EXHAUSTED at once.
  *   SEND, CLOSE   drop their reference
- * Every outstanding batch, the queue and the worker hold one reference each; the last one
- * frees the call. Only the CQ thread starts receive batches; only the worker (or the CQ
- * thread when no worker got the call) starts the one send batch: gRPC's rule that sends
- * and receives are each started by one thread at a time holds without a lock. */
+ * There is one poller more than workers, so while every worker runs a long call one thread
+ * still has the turn (2 ms after the last long call began): new calls are accepted, queued
+ * or refused as busy, and cancellations seen.
+ * Taking a worker and queueing happen under one lock, and a worker is given back only with
+ * the queue empty: a queued call always has a worker coming for it.
+ * Every outstanding batch, the queue and the running thread hold one reference each; the
+ * last one frees the call. A call's receive batches are started once, by the thread that
+ * got its NEW; its one send batch by the thread that runs it (or that answers it without
+ * running it). gRPC lets a send batch and a receive batch start at the same time, so no
+ * lock is needed for them. */
 #define _GNU_SOURCE /* pthread_setname_np */
 #include "rpc_server.h"
 
@@ -38,6 +53,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 enum tag_kind { TAG_NEW, TAG_RECV, TAG_CLOSE, TAG_SEND };
 
@@ -57,16 +73,21 @@ struct rpc_call {
     grpc_byte_buffer *response; /* SEND_MESSAGE, kept until SEND completes */
     size_t request_len;         /* bytes counted in the queue */
     int close_cancelled;        /* RECV_CLOSE_ON_SERVER's answer (CQ thread) */
-    atomic_int cancelled;       /* the same, for workers */
+    atomic_int cancelled;       /* the same, for the thread running the call */
     atomic_int refs;
     struct call_tag t_new, t_recv, t_close, t_send;
     struct rpc_call *next; /* worker queue */
 };
 
+/* A Lua worker from the pool, lent to the thread that runs a call. */
 struct worker_slot {
-    struct rpc_server *srv;
     struct rpc_worker *w;
     struct user_identity user; /* the caller of the call being processed */
+    struct worker_slot *next_free;
+};
+
+struct poller {
+    struct rpc_server *srv;
     pthread_t thread;
     bool started;
 };
@@ -77,19 +98,31 @@ struct rpc_server {
     struct rpc_limiter *limiter; /* failed authentications per peer */
     grpc_server *server;
     grpc_completion_queue *cq;
-    pthread_t cq_thread;
-    bool cq_started;
+    bool pollers_started;
     char shutdown_tag; /* its address tags grpc_server_shutdown_and_notify */
     atomic_int stopping;
+    atomic_int shutdown_seen; /* the shutdown tag came back */
+    atomic_int cq_shut;       /* grpc_completion_queue_shutdown called */
     atomic_int live_calls;
+    atomic_int awaiting_recv; /* calls whose RECV_MESSAGE has not come back */
 
-    pthread_mutex_t lock; /* queue, queued, queued_bytes, workers_stop */
-    pthread_cond_t cond;
+    pthread_mutex_t poll_lock; /* everything below */
+    pthread_cond_t poll_cond;
+    struct poller *leader;   /* the poller that has the turn, NULL: nobody */
+    bool leader_in_call;     /* the leader runs a call, since leader_call_ms */
+    uint64_t leader_call_ms; /* now_ms() */
+    bool has_standby;
+    bool standby_asleep; /* waits without a timeout: the leader wakes it */
+    bool cq_done;        /* the queue is shut down and empty: pollers end */
+
+    pthread_mutex_t lock; /* queue, queued, queued_bytes, free_slots, workers_stop */
     struct rpc_call *head, *tail;
     int queued;
     size_t queued_bytes;
+    struct worker_slot *free_slots; /* last given back first: its state is warm */
     bool workers_stop;
-    struct worker_slot workers[RPC_WORKERS];
+    struct worker_slot slots[RPC_WORKERS];
+    struct poller pollers[RPC_POLLERS];
 };
 
 /* ---- calls ---- */
@@ -188,7 +221,7 @@ static void send_status(struct rpc_call *c, enum rpc_status status, const char *
     send_result(c, &r);
 }
 
-/* ---- workers ---- */
+/* ---- running a call ---- */
 
 static bool deadline_passed(const struct rpc_call *c)
 {
@@ -226,7 +259,7 @@ static uint64_t now_ms(void)
 static const struct user_identity *authenticate(struct worker_slot *ws, struct rpc_call *c,
                                                 bool *refused)
 {
-    struct rpc_server *s = ws->srv;
+    struct rpc_server *s = c->srv;
     *refused = false;
     if (s->no_auth)
         return NULL;
@@ -311,38 +344,47 @@ static void process(struct worker_slot *ws, struct rpc_call *c)
     rpc_result_free(&r);
 }
 
-static void *worker_main(void *arg)
+/* Runs `c` (its RECV reference is ours) with the worker `ws`, then the queued calls, then
+ * gives the worker back: under the lock, and only with the queue empty. */
+static void run_calls(struct rpc_server *s, struct worker_slot *ws, struct rpc_call *c)
 {
-    struct worker_slot *ws = arg;
-    struct rpc_server *s = ws->srv;
+    bool stop = false;
     for (;;) {
-        pthread_mutex_lock(&s->lock);
-        while (!s->head && !s->workers_stop)
-            pthread_cond_wait(&s->cond, &s->lock);
-        struct rpc_call *c = s->head;
-        if (c) {
-            s->head = c->next;
-            if (!s->head)
-                s->tail = NULL;
-            s->queued--;
-            s->queued_bytes -= c->request_len;
-        }
-        bool stop = s->workers_stop;
-        pthread_mutex_unlock(&s->lock);
-        if (!c)
-            return NULL;
         /* Stopping: grpc_server_cancel_all_calls has cancelled the queued calls. */
         if (!stop)
             process(ws, c);
         call_unref(c);
+        pthread_mutex_lock(&s->lock);
+        c = s->head;
+        if (!c) {
+            ws->next_free = s->free_slots;
+            s->free_slots = ws;
+            pthread_mutex_unlock(&s->lock);
+            return;
+        }
+        s->head = c->next;
+        if (!s->head)
+            s->tail = NULL;
+        s->queued--;
+        s->queued_bytes -= c->request_len;
+        stop = s->workers_stop;
+        pthread_mutex_unlock(&s->lock);
     }
 }
 
-/* The RECV reference moves to the queue; without room, the call is answered at once. */
-static void enqueue(struct rpc_server *s, struct rpc_call *c)
+/* A request arrived (the RECV reference is ours): run it here with a free worker, else
+ * queue it for the next worker to finish, else answer at once. */
+static void on_request(struct rpc_server *s, struct rpc_call *c)
 {
     c->request_len = grpc_byte_buffer_length(c->request);
     pthread_mutex_lock(&s->lock);
+    struct worker_slot *ws = s->workers_stop ? NULL : s->free_slots;
+    if (ws) {
+        s->free_slots = ws->next_free;
+        pthread_mutex_unlock(&s->lock);
+        run_calls(s, ws, c);
+        return;
+    }
     if (s->workers_stop || s->queued >= RPC_QUEUE_MAX ||
         s->queued_bytes + c->request_len > RPC_QUEUE_MAX_BYTES) {
         bool stop = s->workers_stop;
@@ -361,7 +403,6 @@ static void enqueue(struct rpc_server *s, struct rpc_call *c)
     s->tail = c;
     s->queued++;
     s->queued_bytes += c->request_len;
-    pthread_cond_signal(&s->cond);
     pthread_mutex_unlock(&s->lock);
 }
 
@@ -387,6 +428,7 @@ static void on_new(struct rpc_call *c, bool ok)
     start_batch(c, &close_op, 1, &c->t_close);
     grpc_op recv_op = {.op = GRPC_OP_RECV_MESSAGE};
     recv_op.data.recv_message.recv_message = &c->request;
+    atomic_fetch_add(&s->awaiting_recv, 1);
     start_batch(c, &recv_op, 1, &c->t_recv);
     call_unref(c); /* the accept reference */
 }
@@ -399,8 +441,9 @@ static void on_event(struct call_tag *tag, bool ok)
         on_new(c, ok);
         return;
     case TAG_RECV:
+        atomic_fetch_sub(&c->srv->awaiting_recv, 1);
         if (ok && c->request) {
-            enqueue(c->srv, c);
+            on_request(c->srv, c);
             return;
         }
         /* No message: the client cancelled, went away, or half-closed without one (an
@@ -420,36 +463,163 @@ static void on_event(struct call_tag *tag, bool ok)
     }
 }
 
-static void *cq_main(void *arg)
+/* Once the shutdown tag is back and the last call is freed, shut the queue down (once):
+ * every poller then gets GRPC_QUEUE_SHUTDOWN and ends. Each poller checks after each event
+ * it handled, so whichever thread frees the last call or sees the tag does it. */
+static void maybe_shut_cq(struct rpc_server *s)
 {
-    struct rpc_server *s = arg;
-    bool shutdown_seen = false, cq_shut = false;
+    if (atomic_load(&s->shutdown_seen) && atomic_load(&s->live_calls) == 0 &&
+        !atomic_exchange(&s->cq_shut, 1))
+        grpc_completion_queue_shutdown(s->cq);
+}
+
+/* Taking turns at the queue. One poller at a time (the leader) waits in
+ * grpc_completion_queue_next: gRPC would otherwise wake another of its waiting threads
+ * after every event. The leader runs a call it receives itself, without giving the turn
+ * away, so a tiny call wakes no other thread; only when more calls are under way (several
+ * clients) does it give the turn to a waiting poller first, so that two cores work.
+ * One waiting poller (the standby) looks every RPC_TURN_STEAL_MS while calls come: when
+ * the leader has been running one call for that long, the standby takes the turn and the
+ * leader waits for one once its call is done. After a quiet second the standby sleeps
+ * until the next call's leader wakes it. */
+#define RPC_TURN_STEAL_MS 2
+#define RPC_TURN_QUIET_MS 1000
+
+static void timed_wait_ms(pthread_cond_t *cv, pthread_mutex_t *mx, int ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += (long)ms * 1000000L;
+    ts.tv_sec += ts.tv_nsec / 1000000000L;
+    ts.tv_nsec %= 1000000000L;
+    pthread_cond_timedwait(cv, mx, &ts);
+}
+
+/* Waits for the turn: false when the queue is shut down (the poller ends). */
+static bool take_turn(struct rpc_server *s, struct poller *me)
+{
+    pthread_mutex_lock(&s->poll_lock);
+    bool standby = false, got = false;
     for (;;) {
-        /* Once stopping, wake up now and then: the last call may be freed by a worker. */
-        gpr_timespec deadline =
-            atomic_load(&s->stopping)
-                ? gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC), gpr_time_from_millis(20, GPR_TIMESPAN))
-                : gpr_inf_future(GPR_CLOCK_MONOTONIC);
-        grpc_event ev = grpc_completion_queue_next(s->cq, deadline, NULL);
-        if (ev.type == GRPC_QUEUE_SHUTDOWN)
-            return NULL;
-        if (ev.type == GRPC_OP_COMPLETE) {
-            if (ev.tag == &s->shutdown_tag)
-                shutdown_seen = true;
-            else
-                on_event(ev.tag, ev.success != 0);
+        if (s->cq_done)
+            break;
+        uint64_t now = now_ms();
+        if (!s->leader || (s->leader_in_call && now - s->leader_call_ms >= RPC_TURN_STEAL_MS)) {
+            /* A leader in its call finds out when the call is done. */
+            s->leader = me;
+            s->leader_in_call = false;
+            got = true;
+            break;
         }
-        if (shutdown_seen && !cq_shut && atomic_load(&s->live_calls) == 0) {
-            grpc_completion_queue_shutdown(s->cq);
-            cq_shut = true;
+        if (!s->has_standby)
+            s->has_standby = standby = true;
+        if (standby && now - s->leader_call_ms < RPC_TURN_QUIET_MS) {
+            timed_wait_ms(&s->poll_cond, &s->poll_lock, RPC_TURN_STEAL_MS);
+        } else {
+            if (standby)
+                s->standby_asleep = true;
+            pthread_cond_wait(&s->poll_cond, &s->poll_lock);
+            if (standby)
+                s->standby_asleep = false;
         }
     }
+    if (standby) {
+        s->has_standby = false;
+        pthread_cond_broadcast(&s->poll_cond); /* someone else stands by */
+    }
+    pthread_mutex_unlock(&s->poll_lock);
+    return got;
+}
+
+static void give_turn(struct rpc_server *s, struct poller *me)
+{
+    pthread_mutex_lock(&s->poll_lock);
+    if (s->leader == me)
+        s->leader = NULL;
+    pthread_cond_signal(&s->poll_cond);
+    pthread_mutex_unlock(&s->poll_lock);
+}
+
+static void end_turns(struct rpc_server *s)
+{
+    pthread_mutex_lock(&s->poll_lock);
+    s->cq_done = true;
+    pthread_cond_broadcast(&s->poll_cond);
+    pthread_mutex_unlock(&s->poll_lock);
+}
+
+/* The leader starts running a call: the standby starts watching. */
+static void call_begins(struct rpc_server *s)
+{
+    pthread_mutex_lock(&s->poll_lock);
+    s->leader_in_call = true;
+    s->leader_call_ms = now_ms();
+    if (s->standby_asleep)
+        pthread_cond_broadcast(&s->poll_cond);
+    pthread_mutex_unlock(&s->poll_lock);
+}
+
+/* The call is done: true when `me` still has the turn. */
+static bool call_ends(struct rpc_server *s, struct poller *me)
+{
+    pthread_mutex_lock(&s->poll_lock);
+    bool kept = s->leader == me;
+    if (kept)
+        s->leader_in_call = false;
+    pthread_mutex_unlock(&s->poll_lock);
+    return kept;
+}
+
+static void *poller_main(void *arg)
+{
+    struct poller *p = arg;
+    struct rpc_server *s = p->srv;
+    while (take_turn(s, p)) {
+        for (;;) {
+            /* Once stopping, wake up now and then (a safety net: see maybe_shut_cq). */
+            gpr_timespec deadline = atomic_load(&s->stopping)
+                                        ? gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC),
+                                                       gpr_time_from_millis(20, GPR_TIMESPAN))
+                                        : gpr_inf_future(GPR_CLOCK_MONOTONIC);
+            grpc_event ev = grpc_completion_queue_next(s->cq, deadline, NULL);
+            if (ev.type == GRPC_QUEUE_SHUTDOWN) {
+                end_turns(s);
+                return NULL;
+            }
+            if (ev.type == GRPC_OP_COMPLETE) {
+                if (ev.tag == &s->shutdown_tag) {
+                    atomic_store(&s->shutdown_seen, 1);
+                } else {
+                    struct call_tag *tag = ev.tag;
+                    if (tag->kind != TAG_RECV) {
+                        on_event(tag, ev.success != 0);
+                    } else if (atomic_load(&s->awaiting_recv) > 1) {
+                        /* More calls are coming: give the turn away now, so that another
+                         * thread (core) works beside this one. */
+                        give_turn(s, p);
+                        on_event(tag, ev.success != 0);
+                        maybe_shut_cq(s);
+                        break;
+                    } else {
+                        call_begins(s);
+                        on_event(tag, ev.success != 0);
+                        if (!call_ends(s, p)) {
+                            maybe_shut_cq(s);
+                            break;
+                        }
+                    }
+                }
+            }
+            maybe_shut_cq(s);
+        }
+    }
+    return NULL;
 }
 
 /* ---- life cycle ---- */
 
 /* Waits for the shutdown tag and every call, then drains and destroys the queue. For a
- * server whose CQ thread is not running (start failed half-way) or has ended. */
+ * server whose pollers never ran (start failed half-way). */
 static void drain_cq(struct rpc_server *s)
 {
     grpc_completion_queue_shutdown(s->cq);
@@ -464,8 +634,11 @@ static void drain_cq(struct rpc_server *s)
 static void destroy(struct rpc_server *s)
 {
     if (s->server) {
-        if (!s->cq_started) {
-            /* Never served: shut it down here, with nobody else on the queue. */
+        if (!s->pollers_started) {
+            /* Never served: shut it down here, with nobody else on the queue; a call that
+             * arrived anyway is answered UNAVAILABLE, not run. */
+            atomic_store(&s->stopping, 1);
+            s->workers_stop = true;
             grpc_server_shutdown_and_notify(s->server, s->cq, &s->shutdown_tag);
             grpc_server_cancel_all_calls(s->server);
             for (;;) {
@@ -483,10 +656,11 @@ static void destroy(struct rpc_server *s)
     if (s->cq)
         grpc_completion_queue_destroy(s->cq);
     for (int i = 0; i < RPC_WORKERS; i++)
-        rpc_worker_free(s->workers[i].w);
+        rpc_worker_free(s->slots[i].w);
     rpc_limiter_free(s->limiter);
-    pthread_cond_destroy(&s->cond);
     pthread_mutex_destroy(&s->lock);
+    pthread_cond_destroy(&s->poll_cond);
+    pthread_mutex_destroy(&s->poll_lock);
     free(s);
     grpc_shutdown_blocking();
 }
@@ -601,12 +775,16 @@ struct rpc_server *rpc_server_start(struct probe *p, const char *const *addrs, i
         return NULL;
     }
     pthread_mutex_init(&s->lock, NULL);
-    pthread_cond_init(&s->cond, NULL);
+    pthread_mutex_init(&s->poll_lock, NULL);
+    pthread_cond_init(&s->poll_cond, NULL);
     s->probe = p;
     s->no_auth = p->opt.rpc_no_auth;
     s->limiter = rpc_limiter_new();
     atomic_init(&s->stopping, 0);
+    atomic_init(&s->shutdown_seen, 0);
+    atomic_init(&s->cq_shut, 0);
     atomic_init(&s->live_calls, 0);
+    atomic_init(&s->awaiting_recv, 0);
 
     grpc_arg args[] = {
         {.type = GRPC_ARG_INTEGER,
@@ -634,32 +812,32 @@ struct rpc_server *rpc_server_start(struct probe *p, const char *const *addrs, i
     if (add_ports(s, addrs, naddrs, ports, err, errlen) != 0)
         goto fail;
     for (int i = 0; i < RPC_WORKERS; i++) {
-        s->workers[i].srv = s;
-        s->workers[i].w = rpc_worker_new(p);
-        if (!s->workers[i].w) {
+        s->slots[i].w = rpc_worker_new(p);
+        if (!s->slots[i].w) {
             snprintf(err, errlen, "cannot create the Lua state of an RPC worker");
             goto fail;
         }
+        s->slots[i].next_free = s->free_slots;
+        s->free_slots = &s->slots[i];
     }
 
     grpc_server_start(s->server);
     for (int i = 0; i < RPC_PENDING_ACCEPT; i++)
         request_call(s);
-    if (pthread_create(&s->cq_thread, NULL, cq_main, s) != 0) {
-        snprintf(err, errlen, "cannot start the RPC thread");
-        goto fail;
-    }
-    s->cq_started = true;
-    pthread_setname_np(s->cq_thread, "rpc-cq");
-    for (int i = 0; i < RPC_WORKERS; i++) {
-        if (pthread_create(&s->workers[i].thread, NULL, worker_main, &s->workers[i]) != 0) {
-            log_error("rpc: cannot start worker %d", i);
-            continue;
+    for (int i = 0; i < RPC_POLLERS; i++) {
+        struct poller *pl = &s->pollers[i];
+        pl->srv = s;
+        /* All or none: with fewer pollers than RPC_WORKERS + 1, busy workers could leave
+         * nobody to accept calls. */
+        if (pthread_create(&pl->thread, NULL, poller_main, pl) != 0) {
+            snprintf(err, errlen, "cannot start the RPC threads");
+            goto fail;
         }
-        s->workers[i].started = true;
+        pl->started = true;
+        s->pollers_started = true;
         char name[16];
-        snprintf(name, sizeof(name), "rpc-worker-%d", i);
-        pthread_setname_np(s->workers[i].thread, name);
+        snprintf(name, sizeof(name), "rpc-poll-%d", i);
+        pthread_setname_np(pl->thread, name);
     }
     for (int i = 0; i < naddrs; i++) {
         char shown[512];
@@ -672,7 +850,7 @@ struct rpc_server *rpc_server_start(struct probe *p, const char *const *addrs, i
     return s;
 
 fail:
-    if (s->cq_started) {
+    if (s->pollers_started) {
         rpc_server_stop(s);
         return NULL;
     }
@@ -690,12 +868,10 @@ void rpc_server_stop(struct rpc_server *s)
 
     pthread_mutex_lock(&s->lock);
     s->workers_stop = true;
-    pthread_cond_broadcast(&s->cond);
     pthread_mutex_unlock(&s->lock);
-    for (int i = 0; i < RPC_WORKERS; i++)
-        if (s->workers[i].started)
-            pthread_join(s->workers[i].thread, NULL);
-    pthread_join(s->cq_thread, NULL);
+    for (int i = 0; i < RPC_POLLERS; i++)
+        if (s->pollers[i].started)
+            pthread_join(s->pollers[i].thread, NULL);
     destroy(s);
     log_normal("rpc: stopped");
 }

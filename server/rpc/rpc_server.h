@@ -1,10 +1,11 @@
 /* The gRPC front of the probe: every registered Lua function is the unary rpc
  * /ntop.v1.<Namespace>/<name> (request ntop.v1.Call, reply ntop.v1.Reply).
  *
- * Threads: one completion-queue thread ("rpc-cq") accepts calls and moves bytes; a fixed
- * pool of workers ("rpc-worker-N"), each with its own lua_State, runs the bindings
- * (rpc_dispatch.h). Interface-bound bindings hand themselves to the interface's capture
- * thread, so the interfaces must run for as long as the server does. */
+ * Threads: RPC_POLLERS threads ("rpc-poll-N") take turns at the completion queue; the one
+ * that receives a call runs it with a Lua worker (its own lua_State, rpc_dispatch.h) taken
+ * from a pool of RPC_WORKERS, so at most RPC_WORKERS calls run at once and one thread is
+ * left to poll. Interface-bound bindings hand themselves to the interface's capture thread,
+ * so the interfaces must run for as long as the server does. */
 #ifndef NTOP_RPC_SERVER_H
 #define NTOP_RPC_SERVER_H
 
@@ -14,10 +15,12 @@ struct probe;
 struct rpc_server;
 
 /* Limits. Requests: RPC_MAX_REQUEST bytes (gRPC answers RESOURCE_EXHAUSTED above it).
- * Calls waiting for a worker: RPC_QUEUE_MAX, holding at most RPC_QUEUE_MAX_BYTES of
- * requests; beyond either, a call is refused at once with RESOURCE_EXHAUSTED ("busy"). */
-#define RPC_MAX_LISTEN      8 /* --rpc-listen addresses */
-#define RPC_WORKERS         4 /* worker threads, each with its own Lua state */
+ * Calls waiting for a worker (all RPC_WORKERS run one, e.g. long scripts): RPC_QUEUE_MAX,
+ * holding at most RPC_QUEUE_MAX_BYTES of requests; beyond either, a call is refused at once
+ * with RESOURCE_EXHAUSTED ("busy"). */
+#define RPC_MAX_LISTEN      8                 /* --rpc-listen addresses */
+#define RPC_WORKERS         4                 /* Lua workers: calls running at once */
+#define RPC_POLLERS         (RPC_WORKERS + 1) /* one left to poll when every worker runs */
 #define RPC_MAX_REQUEST     (4 * 1024 * 1024)
 #define RPC_QUEUE_MAX       256
 #define RPC_QUEUE_MAX_BYTES (256u * 1024 * 1024)
@@ -38,7 +41,7 @@ int rpc_server_check(const struct probe *p, const char *const *addrs, int naddrs
 struct rpc_server *rpc_server_start(struct probe *p, const char *const *addrs, int naddrs,
                                     char *err, size_t errlen);
 
-/* Refuses new calls, cancels those in flight, waits for the workers (a binding that is
+/* Refuses new calls, cancels those in flight, waits for the pollers (a binding that is
  * running finishes first), drains the completion queue, frees everything and shuts gRPC
  * down. NULL is a no-op. Main thread. */
 void rpc_server_stop(struct rpc_server *s);
