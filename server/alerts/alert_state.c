@@ -377,26 +377,47 @@ void alerts_set_external_seen(struct iface *ifc)
 
 /* ---- flows ---------------------------------------------------------------------- */
 
-/* The row of a flow: its addresses are formatted and its JSON built by the writer. Takes
- * `message` (malloc'd or NULL). */
+/* Copies s (may be NULL) to *tail, advancing it; the copy, or NULL. */
+static char *copy_to(char **tail, const char *s, size_t len)
+{
+    if (!s)
+        return NULL;
+    char *d = *tail;
+    memcpy(d, s, len + 1);
+    *tail += len + 1;
+    return d;
+}
+
+/* The row of a flow, in one block with its columns and strings: the writer frees it, and
+ * every free of the capture thread's memory there takes that thread's malloc arena lock
+ * (the capture thread then waits in a futex). Its addresses are formatted and its JSON
+ * built by the writer. Takes `message` (malloc'd or NULL). */
 static void store_flow_alert(struct iface *ifc, const struct flow *f, unsigned alert_id,
                              uint32_t score, char *message)
 {
-    struct alert_row *r = calloc(1, sizeof(*r));
-    struct alert_flow_cols *c = calloc(1, sizeof(*c));
-    if (!r || !c) {
-        free(r);
-        free(c);
+    const char *cli_name = f->cli_host ? f->cli_host->name : NULL;
+    const char *srv_name = f->srv_host ? f->srv_host->name : NULL;
+    size_t cli_len = cli_name ? strlen(cli_name) : 0, srv_len = srv_name ? strlen(srv_name) : 0;
+    size_t msg_len = message ? strlen(message) : 0;
+    struct alert_row *r =
+        calloc(1, sizeof(*r) + sizeof(struct alert_flow_cols) + cli_len + srv_len + msg_len + 3);
+    if (!r) {
         free(message);
         return;
     }
+    struct alert_flow_cols *c = (struct alert_flow_cols *)(r + 1);
+    char *tail = (char *)(c + 1);
+    r->flow_inline = true;
     r->ifid = ifc->id;
     r->entity = ALERT_ENTITY_FLOW;
     r->alert_id = alert_id;
     r->score = score;
     r->tstamp = r->tstamp_end = (int64_t)time(NULL);
     r->flow = c;
-    c->message = message;
+    c->message = copy_to(&tail, message, msg_len);
+    free(message);
+    c->cli_name = copy_to(&tail, cli_name, cli_len);
+    c->srv_name = copy_to(&tail, srv_name, srv_len);
     c->cli = f->key.cli;
     c->srv = f->key.srv;
     c->cli_port = f->key.cli_port;
@@ -414,8 +435,6 @@ static void store_flow_alert(struct iface *ifc, const struct flow *f, unsigned a
     c->flow_risk_bitmap = f->risk;
     if (f->alerts)
         memcpy(c->alerts_map, f->alerts->map, sizeof(c->alerts_map));
-    c->cli_name = f->cli_host ? dup_or_null(f->cli_host->name) : NULL;
-    c->srv_name = f->srv_host ? dup_or_null(f->srv_host->name) : NULL;
     alert_store_enqueue(r);
 }
 

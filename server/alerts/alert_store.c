@@ -62,7 +62,7 @@ void alert_row_free(struct alert_row *r)
 {
     if (!r)
         return;
-    if (r->flow) {
+    if (r->flow && !r->flow_inline) {
         free(r->flow->message);
         free(r->flow->cli_name);
         free(r->flow->srv_name);

@@ -56,6 +56,7 @@ struct alert_row {
     int ip_version;   /* host alerts */
     int local_network_id;
     struct alert_flow_cols *flow; /* flow alerts only; owned */
+    bool flow_inline;             /* flow and its strings are in the row's own block */
 };
 
 void alert_row_free(struct alert_row *r);
