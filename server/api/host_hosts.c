@@ -119,6 +119,19 @@ static int host_total_flows_as_server(lua_State *L)
     return push_u64(L, current_host(L)->flows_as_server);
 }
 
+/* Probe extensions: the flows the host started as client / as server in the last minute
+ * of its checks (between its last two minute runs; 0 before the first), what ntopng's
+ * flow-flood check counts in C++. In a minute host check: this minute's. */
+static int host_new_flows_as_client(lua_State *L)
+{
+    return push_u64(L, current_host(L)->check_new_cli_flows);
+}
+
+static int host_new_flows_as_server(lua_State *L)
+{
+    return push_u64(L, current_host(L)->check_new_srv_flows);
+}
+
 static int host_score_fn(lua_State *L)
 {
     lua_pushinteger(L, host_score(current_host(L)));
@@ -138,6 +151,8 @@ static const struct api_binding host_hosts_bindings[] = {
     {"is_unicast",            host_is_unicast,            API_READ, API_CTX_HOST},
     {"mac",                   host_mac,                   API_READ, API_CTX_HOST},
     {"name",                  host_name,                  API_READ, API_CTX_HOST},
+    {"new_flows_as_client",   host_new_flows_as_client,   API_READ, API_CTX_HOST},
+    {"new_flows_as_server",   host_new_flows_as_server,   API_READ, API_CTX_HOST},
     {"score",                 host_score_fn,              API_READ, API_CTX_HOST},
     {"total_flows_as_client", host_total_flows_as_client, API_READ, API_CTX_HOST},
     {"total_flows_as_server", host_total_flows_as_server, API_READ, API_CTX_HOST},

@@ -34,7 +34,8 @@ enum check_only {
     ONLY_NEW_RISKS = 1u << 1,   /* the flow has a risk whose alert it has not raised yet */
     ONLY_BLACKLISTED = 1u << 2, /* host.is_blacklisted() */
     ONLY_CONTACTS = 1u << 3,    /* new unanswered flows (contact counters) in this run or last */
-    ONLY_NEW_FLOWS = 1u << 4,   /* the host had new flows in this minute run or the last */
+    ONLY_NEW_FLOWS = 1u << 4,   /* new_flows[>=N]: the host started N (1) flows as client or
+                                   as server in this minute or the last */
 };
 
 #define CHECK_ONLY_MAX_L7 8
@@ -43,6 +44,7 @@ struct check_script {
     char *name;    /* relative to its root: "flow/end/count.lua" */
     int ref;       /* the loaded chunk (with its own _ENV) in the registry */
     uint32_t only; /* enum check_only bits */
+    uint32_t new_flows_min; /* ONLY_NEW_FLOWS: N */
     int num_l7;    /* ONLY_L7: protocol names */
     char *l7[CHECK_ONLY_MAX_L7];
     uint32_t logged_errors;
@@ -67,9 +69,9 @@ struct check_engine {
     uint64_t period_index[PERIODS];
     uint64_t next_tick_us;
     bool input_ended;
-    /* The current host had new flows / new unanswered flows in this minute run or the last
-     * (ONLY_NEW_FLOWS / ONLY_CONTACTS). */
-    bool host_new_flows, host_new_unanswered;
+    /* The current host had new unanswered flows in this minute run or the last
+     * (ONLY_CONTACTS); its new flows are in struct host (ONLY_NEW_FLOWS). */
+    bool host_new_unanswered;
 };
 
 /* check_budget.c: the watchdog that interrupts a script over --check-timeout-ms. An

@@ -47,13 +47,29 @@ static int parse_l7(struct check_script *s, char *list)
     return s->num_l7 ? 0 : -1;
 }
 
+/* new_flows>=N: N from 1 to 1,000,000. */
+static int parse_new_flows_min(struct check_script *s, const char *n)
+{
+    char *end;
+    long v = strtol(n, &end, 10);
+    if (end == n || *end || v < 1 || v > 1000000)
+        return -1;
+    s->only |= ONLY_NEW_FLOWS;
+    s->new_flows_min = (uint32_t)v;
+    return 0;
+}
+
 static int parse_cond(struct check_script *s, char *cond)
 {
     if (strncmp(cond, "l7=", 3) == 0)
         return parse_l7(s, cond + 3);
+    if (strncmp(cond, "new_flows>=", 11) == 0)
+        return parse_new_flows_min(s, cond + 11);
     for (size_t i = 0; i < sizeof(only_words) / sizeof(only_words[0]); i++)
         if (strcmp(cond, only_words[i].word) == 0) {
             s->only |= only_words[i].bit;
+            if (only_words[i].bit == ONLY_NEW_FLOWS)
+                s->new_flows_min = 1;
             return 0;
         }
     return -1;
@@ -116,6 +132,7 @@ void check_only_free(struct check_script *s)
         free(s->l7[i]);
     s->num_l7 = 0;
     s->only = 0;
+    s->new_flows_min = 0;
 }
 
 /* What flow.l7_proto_name() starts with ("DNS" for "DNS.Google"): ndpi_protocol2name
@@ -161,7 +178,9 @@ bool check_only_pass(struct check_engine *e, const struct check_script *s)
         return false;
     if ((only & ONLY_CONTACTS) && !(h && e->host_new_unanswered))
         return false;
-    if ((only & ONLY_NEW_FLOWS) && !(h && e->host_new_flows))
+    if ((only & ONLY_NEW_FLOWS) && !(h && (h->check_new_cli_flows >= s->new_flows_min ||
+                                           h->check_new_srv_flows >= s->new_flows_min ||
+                                           h->check_prev_new_flows >= s->new_flows_min)))
         return false;
     return true;
 }

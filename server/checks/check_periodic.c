@@ -34,20 +34,23 @@ static bool host_skipped(const struct host *h, uint64_t now_s)
     return h->check_skip && (h->check_skip_until_s == 0 || now_s < h->check_skip_until_s);
 }
 
-/* ONLY_NEW_FLOWS / ONLY_CONTACTS: the host's flow count, or its count of unanswered flows
- * (the only events that feed its contact counters), moved since its last minute run, or
- * moved in that run (a script that raised an alert then must run once more to release
- * it). */
+/* ONLY_NEW_FLOWS / ONLY_CONTACTS: the flows the host started as client and as server
+ * since its last minute run (and the larger of them in that run), and whether its count of
+ * unanswered flows (the only events that feed its contact counters) moved since then or in
+ * that run (a script that raised an alert then must run once more to release it). */
 static void note_host_news(struct check_engine *e, struct host *h)
 {
-    uint64_t flows = h->flows_as_client + h->flows_as_server;
-    bool now = flows != h->check_flows_seen;
-    e->host_new_flows = now || h->check_new_flows;
-    h->check_new_flows = now;
-    h->check_flows_seen = flows;
+    uint32_t cli = (uint32_t)h->flows_as_client, srv = (uint32_t)h->flows_as_server;
+    uint32_t last = h->check_new_cli_flows > h->check_new_srv_flows ? h->check_new_cli_flows
+                                                                    : h->check_new_srv_flows;
+    h->check_prev_new_flows = last;
+    h->check_new_cli_flows = cli - h->check_cli_flows_seen;
+    h->check_new_srv_flows = srv - h->check_srv_flows_seen;
+    h->check_cli_flows_seen = cli;
+    h->check_srv_flows_seen = srv;
 
     uint32_t unanswered = host_contacts_num_egress(h) + host_contacts_num_ingress(h);
-    now = unanswered != h->check_unanswered_seen;
+    bool now = unanswered != h->check_unanswered_seen;
     e->host_new_unanswered = now || h->check_new_unanswered;
     h->check_new_unanswered = now;
     h->check_unanswered_seen = unanswered;

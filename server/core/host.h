@@ -53,11 +53,14 @@ struct host {
     bool check_skip, check_ran_once;
     uint32_t check_skip_until_s;
     /* The check engine's memory from the last minute run (server/checks/check_periodic.c):
-     * flows_as_client + flows_as_server and the unanswered flows (host_contacts.h) then,
-     * and whether that run saw new ones. */
-    uint64_t check_flows_seen;
+     * flows_as_client, flows_as_server and the unanswered flows (host_contacts.h) then;
+     * the flows started as client / as server in the minute that run ended (the probe
+     * extensions host.new_flows_as_client/as_server), the larger of the two in the run
+     * before; whether that run saw new unanswered flows. */
+    uint32_t check_cli_flows_seen, check_srv_flows_seen;
+    uint32_t check_new_cli_flows, check_new_srv_flows, check_prev_new_flows;
     uint32_t check_unanswered_seen;
-    bool check_new_flows, check_new_unanswered;
+    bool check_new_unanswered;
     /* Score (ntopng's rule): the scores of its flows' alerts, as client or server, while
      * those flows live, plus its engaged host alerts (server/alerts/alert_state.c). */
     uint32_t score_as_client, score_as_server;

@@ -5,7 +5,8 @@
 # - an unknown condition is logged and the script runs for every flow;
 # - host_state: a capture whose first hosts are purged (synscan.pcap, then test_01.pcap
 #   400 s later, --pcap-file-purge-flows) leaves in the table the hosts in memory, not all
-#   those ever seen.
+#   those ever seen;
+# - new_flows>=N and host.new_flows_as_client/as_server against the hosts' totals.
 # usage: run_conditions.sh PROBE E2E_DIR SRCDIR
 set -u
 probe=$1 e2e=$2 src=$3
@@ -57,5 +58,37 @@ else
 fi
 [ "${seen:-0}" -gt 0 ] && [ "$max" -lt $((hosts + seen)) ] ||
     fail "the scan's hosts were not purged ($max entries, $hosts + $seen hosts)"
+# new_flows>=N and host.new_flows_as_client/as_server: tcp-flood.pcap, the same 65 s later
+# (the same hosts, new flows) and test_01.pcap 130 s later. Each minute's new flows of a
+# host are its totals minus those of its previous minute run (the first: its totals); the
+# conditional script runs exactly at the runs where that minute or the previous one had 20
+# new flows as client or as server.
+end=$(capinfos -T -r -a -S "$e2e/tcp-flood.pcap" | cut -f2 | cut -d. -f1)
+start=$(capinfos -T -r -a -S "$e2e/test_01.pcap" | cut -f2 | cut -d. -f1)
+editcap -t 65 "$e2e/tcp-flood.pcap" "$out/flood2.pcap"
+editcap -t $((end + 130 - start)) "$e2e/test_01.pcap" "$out/later2.pcap"
+mergecap -F pcap -w "$out/flows.pcap" "$e2e/tcp-flood.pcap" "$out/flood2.pcap" "$out/later2.pcap"
+"$probe" -q -i "$out/flows.pcap" -d "$out/data2" --shutdown-when-done \
+    --checks-dir "$src/scripts/newflows" >"$out/log2" 2>&1 || fail "probe exited $?"
+grep -P '^nf\t' "$out/log2" | awk -F'\t' '
+    { key = $2; nc = $3 - pc[key]; ns = $4 - ps[key]
+      if (nc != $5 || ns != $6) print "BAD " $0 " expected " nc " " ns
+      m = nc > ns ? nc : ns
+      if (m >= 20 || pm[key] >= 20) print "th\t" $2 "\t" $3 "\t" $4 "\t" $5 "\t" $6
+      pc[key] = $3; ps[key] = $4; pm[key] = m }' >"$out/nf_expected"
+if grep -q '^BAD' "$out/nf_expected"; then
+    fail "host.new_flows_as_* differ from the totals' differences:"; grep '^BAD' "$out/nf_expected" | head -3
+else
+    echo "ok: host.new_flows_as_client/as_server = the totals' differences ($(grep -c '^nf' "$out/log2") host runs)"
+fi
+grep -P '^th\t' "$out/log2" | sort >"$out/th_got"
+sort "$out/nf_expected" >"$out/th_expected"
+[ "$(awk -F'\t' '$5 >= 256 || $6 >= 256' "$out/th_expected" | wc -l)" -gt 0 ] ||
+    fail "no host started 256 flows in a minute in the flood captures"
+if [ -s "$out/th_expected" ] && cmp -s "$out/th_got" "$out/th_expected"; then
+    echo "ok: new_flows>=20 ran at the $(wc -l <"$out/th_got") host runs with 20 new flows then or a minute before"
+else
+    fail "new_flows>=20 runs differ:"; diff "$out/th_got" "$out/th_expected" | head -5
+fi
 [ $fails -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
 echo PASS
