@@ -9,8 +9,10 @@
  *
  * A call (struct rpc_call) goes through:
  *   accept   grpc_server_request_call(tag NEW), RPC_PENDING_ACCEPT of them outstanding
- *   NEW      request the next call; start RECV_CLOSE_ON_SERVER (tag CLOSE: tells us when
- *            the client cancels or the deadline passes) and RECV_MESSAGE (tag RECV)
+ *   NEW      request the next call; a call its metadata refuses (blocked peer, no or a
+ *            malformed token) is answered at once, its message never read; else start
+ *            RECV_CLOSE_ON_SERVER (tag CLOSE: tells us when the client cancels or the
+ *            deadline passes) and RECV_MESSAGE (tag RECV)
  *   RECV     take a free worker (a Lua state) from the pool and run the call on this thread:
  *            rpc_dispatch(), then one batch SEND_INITIAL_METADATA + SEND_MESSAGE +
  *            SEND_STATUS_FROM_SERVER (tag SEND); then run the queued calls, if any, before
@@ -256,6 +258,55 @@ static uint64_t now_ms(void)
 
 /* Who calls: the token is checked before the request is even looked at. Returns the user
  * (NULL with --rpc-no-auth), or NULL after answering the call with the refusal. */
+/* What the metadata alone decides: a blocked peer, a missing or malformed token. OK with
+ * the token in `token`, else the refusal with its message. */
+static enum rpc_status check_metadata(struct rpc_server *s, const struct rpc_call *c,
+                                      const char *key, char *token, char *msg, size_t msglen)
+{
+    int wait = rpc_limiter_blocked(s->limiter, key, now_ms());
+    if (wait > 0) {
+        snprintf(msg, msglen, "too many failed authentications from this address: retry in %d s",
+                 wait);
+        return RPC_STATUS_RESOURCE_EXHAUSTED;
+    }
+    int has = call_token(c, token);
+    if (has > 0)
+        return RPC_STATUS_OK;
+    snprintf(msg, msglen,
+             has < 0 ? "malformed API token metadata: send 'authorization: Token <token>' "
+                       "or 'x-ntop-token: <token>'"
+                     : "no API token: send the metadata 'authorization: Token <token>' "
+                       "(ntoplua-shell --token or NTOP_TOKEN)");
+    if (has < 0)
+        rpc_limiter_failure(s->limiter, key, now_ms());
+    return RPC_STATUS_UNAUTHENTICATED;
+}
+
+static void call_peer_key(const struct rpc_call *c, char *key, size_t len)
+{
+    char *peer = grpc_call_get_peer(c->call);
+    rpc_peer_key(peer, key, len);
+    gpr_free(peer);
+}
+
+/* At NEW, before the message is read: a call the metadata already refuses is answered
+ * without receiving its body (up to the request-size limit otherwise). true when refused
+ * (the status is on its way). */
+static bool refuse_before_body(struct rpc_call *c)
+{
+    struct rpc_server *s = c->srv;
+    if (s->no_auth)
+        return false;
+    char key[96], msg[256], token[RPC_TOKEN_MAX + 1];
+    call_peer_key(c, key, sizeof(key));
+    enum rpc_status status = check_metadata(s, c, key, token, msg, sizeof(msg));
+    if (status == RPC_STATUS_OK)
+        return false;
+    log_debug("rpc: refused a call from %s before its message: %s", key, msg);
+    send_status(c, status, msg);
+    return true;
+}
+
 static const struct user_identity *authenticate(struct worker_slot *ws, struct rpc_call *c,
                                                 bool *refused)
 {
@@ -263,42 +314,24 @@ static const struct user_identity *authenticate(struct worker_slot *ws, struct r
     *refused = false;
     if (s->no_auth)
         return NULL;
-    char *peer = grpc_call_get_peer(c->call);
     char key[96];
-    rpc_peer_key(peer, key, sizeof(key));
-    gpr_free(peer);
+    call_peer_key(c, key, sizeof(key));
 
     char msg[256];
     char token[RPC_TOKEN_MAX + 1];
-    enum rpc_status status = RPC_STATUS_OK;
-    int wait = rpc_limiter_blocked(s->limiter, key, now_ms());
-    if (wait > 0) {
-        status = RPC_STATUS_RESOURCE_EXHAUSTED;
-        snprintf(msg, sizeof(msg),
-                 "too many failed authentications from this address: retry in %d s", wait);
-    } else {
-        int has = call_token(c, token);
-        if (has <= 0) {
-            status = RPC_STATUS_UNAUTHENTICATED;
-            snprintf(msg, sizeof(msg),
-                     has < 0 ? "malformed API token metadata: send 'authorization: Token <token>' "
-                               "or 'x-ntop-token: <token>'"
-                             : "no API token: send the metadata 'authorization: Token <token>' "
-                               "(ntoplua-shell --token or NTOP_TOKEN)");
-            if (has < 0)
-                rpc_limiter_failure(s->limiter, key, now_ms());
+    /* Again: the peer may have been blocked while the message came. */
+    enum rpc_status status = check_metadata(s, c, key, token, msg, sizeof(msg));
+    if (status == RPC_STATUS_OK) {
+        enum users_status us = users_identity_for_token(token, &ws->user);
+        if (us == USERS_OK) {
+            rpc_limiter_success(s->limiter, key);
+        } else if (us == USERS_UNAVAILABLE) {
+            status = RPC_STATUS_UNAVAILABLE;
+            snprintf(msg, sizeof(msg), "cannot check the API token now: Redis is unavailable");
         } else {
-            enum users_status us = users_identity_for_token(token, &ws->user);
-            if (us == USERS_OK) {
-                rpc_limiter_success(s->limiter, key);
-            } else if (us == USERS_UNAVAILABLE) {
-                status = RPC_STATUS_UNAVAILABLE;
-                snprintf(msg, sizeof(msg), "cannot check the API token now: Redis is unavailable");
-            } else {
-                status = RPC_STATUS_UNAUTHENTICATED;
-                snprintf(msg, sizeof(msg), "unknown API token");
-                rpc_limiter_failure(s->limiter, key, now_ms());
-            }
+            status = RPC_STATUS_UNAUTHENTICATED;
+            snprintf(msg, sizeof(msg), "unknown API token");
+            rpc_limiter_failure(s->limiter, key, now_ms());
         }
     }
     if (status == RPC_STATUS_OK)
@@ -422,6 +455,10 @@ static void on_new(struct rpc_call *c, bool ok)
         return;
     }
     request_call(s);
+    if (refuse_before_body(c)) {
+        call_unref(c); /* the accept reference; the send batch holds its own */
+        return;
+    }
 
     grpc_op close_op = {.op = GRPC_OP_RECV_CLOSE_ON_SERVER};
     close_op.data.recv_close_on_server.cancelled = &c->close_cancelled;

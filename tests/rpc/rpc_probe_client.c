@@ -13,6 +13,7 @@
  *   --no-context        send no Context at all
  *   --no-message        send no request message at all (only headers, then half-close)
  *   --raw-hex HEX       send these bytes as the request body instead of a Call
+ *   --raw-size N        send N zero bytes as the request body (larger than argv allows)
  *   --deadline-ms N     call deadline (default 20000)
  *   --cancel-after-ms N cancel the call N ms after starting it
  *   --repeat N          make the call N times on one channel; exit 1 when any status
@@ -320,6 +321,7 @@ static void usage(void)
 {
     fprintf(stderr,
             "usage: rpc_probe_client [--ifid N] [--no-context] [--no-message] [--raw-hex HEX] "
+            "[--raw-size N] "
             "[--deadline-ms N] [--cancel-after-ms N] [--repeat N] [--parallel N] [--fuzz N] "
             "[--seed S] [--metadata K=V] [--tls-ca FILE [--tls-server-name N]] TARGET METHOD "
             "[ARG...]\n");
@@ -331,6 +333,7 @@ int main(int argc, char **argv)
     bool context = true, message = true;
     long deadline_ms = 20000, cancel_ms = 0;
     const char *raw_hex = NULL, *tls_ca = NULL, *tls_name = NULL;
+    long raw_size = -1;
     int i = 1;
     for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
         const char *o = argv[i];
@@ -351,6 +354,8 @@ int main(int argc, char **argv)
             ifid = atoi(v);
         else if (strcmp(o, "--raw-hex") == 0)
             raw_hex = v;
+        else if (strcmp(o, "--raw-size") == 0)
+            raw_size = atol(v);
         else if (strcmp(o, "--deadline-ms") == 0)
             deadline_ms = atol(v);
         else if (strcmp(o, "--cancel-after-ms") == 0)
@@ -385,7 +390,14 @@ int main(int argc, char **argv)
     method_path(argv[i++], method, sizeof(method));
 
     struct buf body = {0};
-    if (raw_hex) {
+    if (raw_size >= 0) {
+        body.len = (size_t)raw_size;
+        body.data = calloc(1, body.len + 1);
+        if (!body.data) {
+            fprintf(stderr, "out of memory for --raw-size\n");
+            return 2;
+        }
+    } else if (raw_hex) {
         if (hex_decode(raw_hex, &body) != 0) {
             fprintf(stderr, "bad --raw-hex\n");
             return 2;

@@ -104,6 +104,12 @@ group_auth() {
     start_probe "$T"
 
     expect_status "no token: UNAUTHENTICATED" 16 "no API token" "$T" ntop.md5 s:abc
+    # Refused on its metadata, before its message is read: a 5 MiB body without a token is
+    # UNAUTHENTICATED, while with a token it meets gRPC's 4 MiB limit (RESOURCE_EXHAUSTED).
+    expect_status "no token, 5 MiB message: refused before the message" 16 "no API token" \
+        --raw-size 5242880 "$T" ntop.md5
+    expect_status "admin token, 5 MiB message: the size limit" 8 "" \
+        --metadata "$(tok "$admin")" --raw-size 5242880 "$T" ntop.md5
     expect_status "wrong token: UNAUTHENTICATED" 16 "unknown API token" \
         --metadata "$(tok 0123456789abcdef0123456789abcdef)" "$T" ntop.md5 s:abc
     expect_status "'Basic' authorization: UNAUTHENTICATED" 16 "malformed API token" \
