@@ -47,6 +47,8 @@ struct check_script {
     uint32_t new_flows_min; /* ONLY_NEW_FLOWS: N */
     int num_l7;    /* ONLY_L7: protocol names */
     char *l7[CHECK_ONLY_MAX_L7];
+    uint8_t *l7_ids; /* ONLY_L7: per nDPI protocol id, 1 when its name is listed */
+    uint32_t num_l7_ids;
     uint32_t logged_errors;
     struct check_script_stats st; /* updated atomically: read by other threads */
 };

@@ -6,6 +6,7 @@
 
 #include "../alerts/alert_state.h"
 #include "../alerts/alert_types.h"
+#include "../core/dpi.h"
 #include "../core/flow.h"
 #include "../core/host.h"
 #include "../core/log.h"
@@ -87,6 +88,30 @@ static bool cond_fits(uint32_t only, enum check_kind kind)
     return only == 0;
 }
 
+/* Whether protocol `id`'s name, up to a dot, is one of the script's. */
+static bool l7_name_listed(struct check_engine *e, const struct check_script *s, uint16_t id)
+{
+    const char *name = ndpi_get_proto_name(e->ifc->ndpi, id);
+    size_t len = strcspn(name, ".");
+    for (int i = 0; i < s->num_l7; i++)
+        if (strlen(s->l7[i]) == len && strncmp(s->l7[i], name, len) == 0)
+            return true;
+    return false;
+}
+
+/* The answer for every protocol id, once: the test is then a lookup for every flow (it
+ * was a name lookup and string compares, for each flow and each l7= script). */
+static int l7_index(struct check_engine *e, struct check_script *s)
+{
+    uint32_t n = dpi_num_protocols(e->ifc);
+    if (!(s->l7_ids = calloc(n ? n : 1, 1)))
+        return -1;
+    s->num_l7_ids = n;
+    for (uint32_t id = 0; id < n; id++)
+        s->l7_ids[id] = l7_name_listed(e, s, (uint16_t)id);
+    return 0;
+}
+
 int check_only_parse(struct check_engine *e, struct check_script *s, const char *path,
                      enum check_kind kind)
 {
@@ -121,6 +146,10 @@ int check_only_parse(struct check_engine *e, struct check_script *s, const char 
                   e->ifc->name, path);
         rc = -1;
     }
+    if (rc == 0 && (s->only & ONLY_L7) && l7_index(e, s) != 0) {
+        log_error("%s: check %s: out of memory: it runs without conditions", e->ifc->name, path);
+        rc = -1;
+    }
     if (rc != 0)
         check_only_free(s);
     return rc;
@@ -131,6 +160,9 @@ void check_only_free(struct check_script *s)
     for (int i = 0; i < s->num_l7; i++)
         free(s->l7[i]);
     s->num_l7 = 0;
+    free(s->l7_ids);
+    s->l7_ids = NULL;
+    s->num_l7_ids = 0;
     s->only = 0;
     s->new_flows_min = 0;
 }
@@ -142,12 +174,9 @@ static bool l7_matches(struct check_engine *e, const struct check_script *s, con
     uint16_t id = f->ndpi_master != NDPI_PROTOCOL_UNKNOWN && f->ndpi_master != f->ndpi_app
                       ? f->ndpi_master
                       : f->ndpi_app;
-    const char *name = ndpi_get_proto_name(e->ifc->ndpi, id);
-    size_t len = strcspn(name, ".");
-    for (int i = 0; i < s->num_l7; i++)
-        if (strlen(s->l7[i]) == len && strncmp(s->l7[i], name, len) == 0)
-            return true;
-    return false;
+    if (id < s->num_l7_ids)
+        return s->l7_ids[id];
+    return l7_name_listed(e, s, id);
 }
 
 /* flow.triggerRiskAlerts() would raise something: a risk mapped to an alert the flow has
