@@ -42,12 +42,22 @@ static bool sig_equal(const struct host_snap_sig *a, const struct host_snap_sig 
            a->eof_booked == b->eof_booked;
 }
 
-/* Changes a reader must see at once, whatever the snapshot's age. */
-static bool must_rebuild(const struct host_snap_sig *old, const struct host_snap_sig *now)
+/* A build forced by removed hosts waits until the last build is HOST_SNAPSHOT_PURGE_FACTOR
+ * times its own build time old: a capture file replayed at full speed purges many times a
+ * second, and a rebuild per page would then take the capture thread (15 ms a build for 55k
+ * hosts). So forced builds cost it at most a tenth of its time, and a purged host stays
+ * listed for at most that long (150 ms at 55k hosts). */
+/* Changes a reader must see at once, whatever the snapshot's age: writes and the end of a
+ * capture file; removed hosts once the rate limit above allows. */
+static bool must_rebuild(const struct host_snapshot *old, const struct host_snap_sig *now)
 {
-    uint64_t created = now->host_ids - old->host_ids;
-    bool hosts_removed = (uint64_t)old->hosts + created != now->hosts;
-    return hosts_removed || old->writes != now->writes || old->eof_booked != now->eof_booked;
+    const struct host_snap_sig *was = &old->sig;
+    if (was->writes != now->writes || was->eof_booked != now->eof_booked)
+        return true;
+    uint64_t created = now->host_ids - was->host_ids;
+    bool hosts_removed = (uint64_t)was->hosts + created != now->hosts;
+    return hosts_removed &&
+           (double)(now_ms() - old->built_ms) >= HOST_SNAPSHOT_PURGE_FACTOR * old->build_ms;
 }
 
 static uint64_t unknown_bytes(const struct host *h)
@@ -186,8 +196,7 @@ struct host_snapshot *host_snapshot_get(struct iface *ifc, uint32_t max_age_ms)
         struct host_snap_sig now = current_sig(ifc);
         if (sig_equal(&cached->sig, &now))
             return hold(cached);
-        if (max_age_ms && !must_rebuild(&cached->sig, &now) &&
-            now_ms() - cached->built_ms < max_age_ms)
+        if (max_age_ms && !must_rebuild(cached, &now) && now_ms() - cached->built_ms < max_age_ms)
             return hold(cached);
     }
     /* Only the owner thread takes references, so a cached snapshot with one reference (the

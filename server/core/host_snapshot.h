@@ -66,11 +66,16 @@ struct host_snapshot {
     struct host_snap_sig sig;
 };
 
+/* A new snapshot for removed hosts waits until the last build is this many times its own
+ * build time old (see must_rebuild in host_snapshot.c). */
+#define HOST_SNAPSHOT_PURGE_FACTOR 10
+
 /* The interface's current snapshot, with a reference for the caller: the cached one when the
  * live state did not change since it was built, or when only traffic changed and it is
- * younger than max_age_ms; else a new one (then cached). Host removals, the end of a capture
- * file and write-class bindings always make a new one, so those are visible at once.
- * max_age_ms 0: always exact. NULL when out of memory. Owner thread of ifc. */
+ * younger than max_age_ms; else a new one (then cached). The end of a capture file and
+ * write-class bindings always make a new one, so those are visible at once; host removals
+ * too once the last build is HOST_SNAPSHOT_PURGE_FACTOR times its build time old (within
+ * max_age_ms). max_age_ms 0: always exact. NULL when out of memory. Owner thread of ifc. */
 struct host_snapshot *host_snapshot_get(struct iface *ifc, uint32_t max_age_ms);
 
 /* A private snapshot of the hosts with traffic of nDPI protocol `proto` only (not cached).

@@ -17,6 +17,7 @@
 
 #include <pcap/pcap.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/host_snapshot.h"
 #include "core/iface.h"
@@ -146,6 +147,16 @@ static void test_snapshot_rules(void **state)
     r.ifc->clock_us += 3600 * 1000000ull;
     iface_purge_idle(r.ifc, true);
     assert_true(r.ifc->hosts.count < a->count);
+    /* Removed hosts wait for the rate limit: while the last build is younger than
+     * HOST_SNAPSHOT_PURGE_FACTOR times its build time (here made to look endless), the
+     * snapshot stays; then a new one. */
+    double build_ms = a->build_ms;
+    a->build_ms = 1e9;
+    b = host_snapshot_get(r.ifc, 60000);
+    assert_ptr_equal(a, b);
+    host_snapshot_release(b);
+    a->build_ms = build_ms;
+    usleep((useconds_t)(HOST_SNAPSHOT_PURGE_FACTOR * build_ms * 1000) + 2000);
     b = host_snapshot_get(r.ifc, 60000);
     assert_ptr_not_equal(a, b);
     assert_matches_live(b, r.ifc);
