@@ -373,7 +373,12 @@ static void process(struct worker_slot *ws, struct rpc_call *c)
     struct rpc_result r;
     rpc_dispatch(ws->w, method, GRPC_SLICE_START_PTR(body), GRPC_SLICE_LENGTH(body), user, &r);
     grpc_slice_unref(body);
-    send_result(c, &r);
+    /* A call cut short by the shutdown (ntop.msleep wakes up for it) has no result: it ends
+     * UNAVAILABLE like the calls the server cancels, whichever comes first. */
+    if (atomic_load(&c->srv->stopping) || c->srv->probe->shutdown_requested)
+        send_status(c, RPC_STATUS_UNAVAILABLE, "the probe is shutting down");
+    else
+        send_result(c, &r);
     rpc_result_free(&r);
 }
 
