@@ -63,8 +63,7 @@ static void on_budget_signal(int sig)
 void check_budget_begin(struct check_engine *e)
 {
     atomic_store_explicit(&e->runner, (unsigned long)pthread_self(), memory_order_relaxed);
-    uint64_t deadline =
-        probe_mono_ns() + (uint64_t)e->ifc->probe->opt.check_timeout_ms * 1000000u;
+    uint64_t deadline = probe_mono_ns() + (uint64_t)e->ifc->probe->opt.check_timeout_ms * 1000000u;
     atomic_store_explicit(&e->run_deadline_ns, deadline, memory_order_release);
     e->timed_out = false;
     running_engine = e;
@@ -130,8 +129,7 @@ static void install_handler(void)
     sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
     if (sigaction(BUDGET_SIGNAL, &sa, NULL) != 0)
-        log_error("checks: cannot install the script budget's signal handler: %s",
-                  strerror(errno));
+        log_error("checks: cannot install the script budget's signal handler: %s", strerror(errno));
 }
 
 int check_budget_watch(struct check_engine *e)
