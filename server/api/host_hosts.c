@@ -120,16 +120,27 @@ static int host_total_flows_as_server(lua_State *L)
 }
 
 /* Probe extensions: the flows the host started as client / as server in the last minute
- * of its checks (between its last two minute runs; 0 before the first), what ntopng's
- * flow-flood check counts in C++. In a minute host check: this minute's. */
+ * of its checks (since the minute run before), what ntopng's flow-flood check counts in
+ * C++; in a minute host check, this minute's. nil while no minute host check has run for
+ * the host (a probe without minute host scripts never counts them). */
+static int push_new_flows(lua_State *L, bool as_client)
+{
+    const struct host *h = current_host(L);
+    if (!h->check_flows_counted) {
+        lua_pushnil(L);
+        return 1;
+    }
+    return push_u64(L, as_client ? h->check_new_cli_flows : h->check_new_srv_flows);
+}
+
 static int host_new_flows_as_client(lua_State *L)
 {
-    return push_u64(L, current_host(L)->check_new_cli_flows);
+    return push_new_flows(L, true);
 }
 
 static int host_new_flows_as_server(lua_State *L)
 {
-    return push_u64(L, current_host(L)->check_new_srv_flows);
+    return push_new_flows(L, false);
 }
 
 static int host_score_fn(lua_State *L)

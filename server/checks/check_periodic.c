@@ -48,6 +48,7 @@ static void note_host_news(struct check_engine *e, struct host *h)
     h->check_new_srv_flows = srv - h->check_srv_flows_seen;
     h->check_cli_flows_seen = cli;
     h->check_srv_flows_seen = srv;
+    h->check_flows_counted = true;
 
     uint32_t unanswered = host_contacts_num_egress(h) + host_contacts_num_ingress(h);
     bool now = unanswered != h->check_unanswered_seen;

@@ -61,6 +61,7 @@ struct host {
     uint32_t check_new_cli_flows, check_new_srv_flows, check_prev_new_flows;
     uint32_t check_unanswered_seen;
     bool check_new_unanswered;
+    bool check_flows_counted; /* a minute run counted its new flows: they mean something */
     /* Score (ntopng's rule): the scores of its flows' alerts, as client or server, while
      * those flows live, plus its engaged host alerts (server/alerts/alert_state.c). */
     uint32_t score_as_client, score_as_server;

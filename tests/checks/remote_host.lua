@@ -16,6 +16,24 @@ for key in pairs(interface.getHostsInfo(false).hosts) do
 end
 C.check(n > 0 and same, "remote host.* equal getHostInfo for every host (" .. n .. ")")
 
+-- The minute's new flows: the last values the probe's own minute host check printed.
+local last = {}
+for l in io.lines(os.getenv("NTOP_NF_LOG")) do
+  local key, _, _, cli, srv = l:match("^nf\t([^\t]+)\t(%d+)\t(%d+)\t(%d+)\t(%d+)$")
+  if key then last[key] = cli .. " " .. srv end
+end
+local m, same_nf = 0, true
+for key in pairs(interface.getHostsInfo(false).hosts) do
+  p:set_context({host = key})
+  local got = tostring(host.new_flows_as_client()) .. " " .. tostring(host.new_flows_as_server())
+  m = m + 1
+  if got ~= last[key] then
+    same_nf = false
+    print("  " .. key .. ": remote " .. got .. ", in the probe " .. tostring(last[key]))
+  end
+end
+C.check(m > 0 and same_nf, "remote host.new_flows_as_* equal the probe's last minute run (" .. m .. ")")
+
 p:set_context({host = "10.255.255.254"})
 local r = ntopclient.call_all(probes, "host.ip")
 C.check(not r[1].ok and r[1].status == "FAILED_PRECONDITION" and
