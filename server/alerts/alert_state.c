@@ -407,7 +407,6 @@ static void store_flow_alert(struct iface *ifc, const struct flow *f, unsigned a
     }
     struct alert_flow_cols *c = (struct alert_flow_cols *)(r + 1);
     char *tail = (char *)(c + 1);
-    r->flow_inline = true;
     r->ifid = ifc->id;
     r->entity = ALERT_ENTITY_FLOW;
     r->alert_id = alert_id;

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE /* pthread_setname_np */
 #include "alert_store.h"
 
+#include "../core/cond_wait.h"
 #include "../core/log.h"
 #include "../core/probe.h"
 #include "alert_json.h"
@@ -62,12 +63,6 @@ void alert_row_free(struct alert_row *r)
 {
     if (!r)
         return;
-    if (r->flow && !r->flow_inline) {
-        free(r->flow->message);
-        free(r->flow->cli_name);
-        free(r->flow->srv_name);
-        free(r->flow);
-    }
     free(r->json);
     free(r->subtype);
     free(r->entity_val);
@@ -434,14 +429,8 @@ static void *writer_main(void *arg)
     pthread_mutex_lock(&S.lock);
     for (;;) {
         /* Woken by a full batch, a flush or stop; else every interval. */
-        if (S.queued < WAKE_ROWS && !S.stop) {
-            struct timespec until;
-            clock_gettime(CLOCK_REALTIME, &until);
-            uint64_t ns = (uint64_t)until.tv_nsec + WRITE_INTERVAL_MS * 1000000ull;
-            until.tv_sec += (time_t)(ns / 1000000000u);
-            until.tv_nsec = (long)(ns % 1000000000u);
-            pthread_cond_timedwait(&S.work, &S.lock, &until);
-        }
+        if (S.queued < WAKE_ROWS && !S.stop)
+            cond_wait_ms(&S.work, &S.lock, WRITE_INTERVAL_MS);
         struct alert_row *batch = S.head;
         uint32_t n = S.queued;
         bool stop = S.stop;

@@ -22,12 +22,12 @@
 
 struct probe;
 
-/* What a flow alert row adds to the common columns. */
-/* A flow's columns as the capture thread hands them over: the writer formats the
- * addresses and builds the JSON (the alert type's check and the message). */
+/* What a flow alert row adds to the common columns, as the capture thread hands them over:
+ * the writer formats the addresses and builds the JSON (the alert type's check and the
+ * message). */
 struct alert_flow_cols {
     struct ipaddr cli, srv;
-    char *message; /* owned; may be NULL */
+    char *message; /* may be NULL */
     uint16_t cli_port, srv_port, vlan_id;
     uint8_t proto;
     uint16_t l7_proto, l7_master_proto, l7_cat;
@@ -36,7 +36,7 @@ struct alert_flow_cols {
     uint64_t flow_risk_bitmap;
     uint8_t alerts_map[16]; /* bit per flow alert id, stored as hex like ntopng */
     bool is_cli_attacker, is_cli_victim, is_srv_attacker, is_srv_victim;
-    char *cli_name, *srv_name; /* owned; may be NULL */
+    char *cli_name, *srv_name; /* may be NULL */
 };
 
 /* One row to write. Strings are owned by the row; free with alert_row_free. */
@@ -55,8 +55,8 @@ struct alert_row {
     int vlan_id;      /* host alerts */
     int ip_version;   /* host alerts */
     int local_network_id;
-    struct alert_flow_cols *flow; /* flow alerts only; owned */
-    bool flow_inline;             /* flow and its strings are in the row's own block */
+    struct alert_flow_cols *flow; /* flow alerts only: in the row's own block, with its
+                                     strings (alert_state.c), freed with it */
 };
 
 void alert_row_free(struct alert_row *r);

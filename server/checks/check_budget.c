@@ -8,6 +8,7 @@
 #define _GNU_SOURCE /* pthread_setname_np */
 #include "check_engine_priv.h"
 
+#include "../core/cond_wait.h"
 #include "../core/cpu_affinity.h"
 #include "../core/log.h"
 #include "../core/probe.h"
@@ -99,12 +100,7 @@ static void *watchdog_main(void *arg)
                     strerror(errno));
     pthread_mutex_lock(&W.lock);
     while (!W.stop) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        uint64_t ns = (uint64_t)until.tv_nsec + (uint64_t)period_ms() * 1000000u;
-        until.tv_sec += (time_t)(ns / 1000000000u);
-        until.tv_nsec = (long)(ns % 1000000000u);
-        pthread_cond_timedwait(&W.wake, &W.lock, &until);
+        cond_wait_ms(&W.wake, &W.lock, period_ms());
         uint64_t now = probe_mono_ns();
         for (int i = 0; i < W.count; i++) {
             struct check_engine *e = W.engines[i];

@@ -33,6 +33,7 @@
 #define _GNU_SOURCE /* pthread_setname_np */
 #include "rpc_server.h"
 
+#include "../core/cond_wait.h"
 #include "../core/log.h"
 #include "../core/probe.h"
 #include "../core/redis.h"
@@ -527,16 +528,6 @@ static void maybe_shut_cq(struct rpc_server *s)
 #define RPC_TURN_STEAL_MS 2
 #define RPC_TURN_QUIET_MS 1000
 
-static void timed_wait_ms(pthread_cond_t *cv, pthread_mutex_t *mx, int ms)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_nsec += (long)ms * 1000000L;
-    ts.tv_sec += ts.tv_nsec / 1000000000L;
-    ts.tv_nsec %= 1000000000L;
-    pthread_cond_timedwait(cv, mx, &ts);
-}
-
 /* Waits for the turn: false when the queue is shut down (the poller ends). */
 static bool take_turn(struct rpc_server *s, struct poller *me)
 {
@@ -556,7 +547,7 @@ static bool take_turn(struct rpc_server *s, struct poller *me)
         if (!s->has_standby)
             s->has_standby = standby = true;
         if (standby && now - s->leader_call_ms < RPC_TURN_QUIET_MS) {
-            timed_wait_ms(&s->poll_cond, &s->poll_lock, RPC_TURN_STEAL_MS);
+            cond_wait_ms(&s->poll_cond, &s->poll_lock, RPC_TURN_STEAL_MS);
         } else {
             if (standby)
                 s->standby_asleep = true;
