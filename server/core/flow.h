@@ -68,6 +68,9 @@ struct flow {
     struct flow *list_prev, *list_next; /* creation order, for walks and purge */
     struct flow_key key;
     struct host *cli_host, *srv_host; /* counted references */
+    /* The MACs its packets last carried on the key's client and server side: checked against
+     * each packet, they spare two MAC table lookups (MACs live as long as the table). */
+    struct mac *cli_mac, *srv_mac;
     uint64_t id;                      /* serial number on its interface */
     uint64_t first_seen_us, last_seen_us;
     struct flow_dir c2s, s2c;

@@ -99,10 +99,34 @@ static inline uint32_t mac_hash(const uint8_t a[6])
     return (uint32_t)hash_mix64(v);
 }
 
-int mac_table_init(struct mac_table *t, uint32_t max_entries)
+/* The bucket array grows with the MACs seen (a sensor sees a few thousand at most, whatever
+ * its host table size): small, it stays in the cache that every frame's two lookups need. */
+#define MAC_BUCKETS_MIN 256
+#define MACS_PER_BLOCK  64
+
+int mac_table_init(struct mac_table *t)
 {
     memset(t, 0, sizeof(*t));
-    return (t->buckets = table_buckets_new(max_entries, &t->mask)) ? 0 : -1;
+    pool_init(&t->mem, sizeof(struct mac), MACS_PER_BLOCK);
+    if (!(t->buckets = calloc(MAC_BUCKETS_MIN, sizeof(*t->buckets))))
+        return -1;
+    t->mask = MAC_BUCKETS_MIN - 1;
+    return 0;
+}
+
+/* Doubles the buckets once there are more MACs than buckets; on allocation failure the
+ * chains just get longer. */
+static void mac_table_grow(struct mac_table *t)
+{
+    uint32_t n = (t->mask + 1) * 2;
+    struct mac **b = calloc(n, sizeof(*b));
+    if (!b)
+        return;
+    free(t->buckets);
+    t->buckets = b;
+    t->mask = n - 1;
+    for (struct mac *m = t->head; m; m = m->list_next)
+        TABLE_BUCKET_PUSH(t, m, mac_hash(m->addr) & t->mask);
 }
 
 struct mac *mac_table_get(struct mac_table *t, const uint8_t addr[6], bool create)
@@ -120,24 +144,22 @@ struct mac *mac_table_get(struct mac_table *t, const uint8_t addr[6], bool creat
         }
     if (!create)
         return NULL;
-    struct mac *m = calloc(1, sizeof(*m));
+    struct mac *m = pool_alloc(&t->mem);
     if (!m)
         return NULL;
+    memset(m, 0, sizeof(*m));
     memcpy(m->addr, addr, 6);
     m->special = (addr[0] & 1) != 0;
     TABLE_LINK(t, m, b);
+    if (t->count > t->mask + 1 && t->mask < (1u << 24))
+        mac_table_grow(t);
     t->recent[t->recent_next ^= 1] = m;
     return m;
 }
 
 void mac_table_destroy(struct mac_table *t)
 {
-    struct mac *m = t->head;
-    while (m) {
-        struct mac *next = m->list_next;
-        free(m);
-        m = next;
-    }
+    pool_destroy(&t->mem);
     free(t->buckets);
     memset(t, 0, sizeof(*t));
 }
@@ -152,8 +174,5 @@ size_t host_table_heap(const struct host_table *t)
 
 size_t mac_table_heap(const struct mac_table *t)
 {
-    size_t n = 0;
-    for (const struct mac *m = t->head; m; m = m->list_next)
-        n += dpi_heap_bytes(m);
-    return n;
+    return pool_heap(&t->mem);
 }

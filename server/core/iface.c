@@ -25,9 +25,8 @@ struct iface *iface_new(struct probe *probe, int id, const char *name, bool is_f
     ifc->description = strdup(name);
     pthread_mutex_init(&ifc->call_lock, NULL);
     if (!ifc->name || !ifc->description || flow_table_init(&ifc->flows, probe->opt.max_flows) ||
-        host_table_init(&ifc->hosts, probe->opt.max_hosts) ||
-        mac_table_init(&ifc->macs, probe->opt.max_hosts / 4) || dpi_init(ifc) ||
-        !(ifc->alerts = alert_state_new()))
+        host_table_init(&ifc->hosts, probe->opt.max_hosts) || mac_table_init(&ifc->macs) ||
+        dpi_init(ifc) || !(ifc->alerts = alert_state_new()))
         goto fail;
     ifc->l7_size = dpi_num_protocols(ifc) + 1;
     ifc->l7 = calloc(ifc->l7_size, sizeof(*ifc->l7));

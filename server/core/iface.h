@@ -57,6 +57,7 @@ struct mac_table {
     struct mac *head, *tail;
     struct mac *recent[2]; /* the last two looked up (mac_table_get) */
     unsigned recent_next;
+    struct pool mem; /* where the MACs live, side by side */
 };
 
 /* Per application protocol counters of an interface, indexed by nDPI protocol id. */
@@ -188,7 +189,7 @@ void host_free(struct host_table *t, struct host *h);
 
 /* Buckets sized for `max_entries` MACs (the host table's size: one MAC per host at most
  * on a LAN); chains grow past that. */
-int mac_table_init(struct mac_table *t, uint32_t max_entries);
+int mac_table_init(struct mac_table *t);
 void mac_table_destroy(struct mac_table *t);
 struct mac *mac_table_get(struct mac_table *t, const uint8_t addr[6], bool create);
 

@@ -121,26 +121,29 @@ __attribute__((noinline)) static struct flow *flow_new(struct iface *ifc, const 
     return f;
 }
 
-struct flow *flow_get(struct iface *ifc, const struct pkt *p, bool *src_is_client, bool *is_new)
+void flow_key_of(const struct pkt *p, struct flow_key *k)
 {
-    *is_new = false;
-    struct flow_key k = {.cli = p->src,
-                         .srv = p->dst,
-                         .vlan = p->vlan_id,
-                         .proto = p->l4_proto,
-                         .aux = flow_aux_key(p)};
+    *k = (struct flow_key){.cli = p->src,
+                           .srv = p->dst,
+                           .vlan = p->vlan_id,
+                           .proto = p->l4_proto,
+                           .aux = flow_aux_key(p)};
     if (p->l4_present &&
         (p->l4_proto == 6 || p->l4_proto == 17 || p->l4_proto == 136 || p->l4_proto == 132)) {
-        k.cli_port = p->sport;
-        k.srv_port = p->dport;
+        k->cli_port = p->sport;
+        k->srv_port = p->dport;
     }
-    bool reversed = false;
-    struct flow *f = flow_table_find(&ifc->flows, &k, &reversed);
-    if (f) {
-        *src_is_client = !reversed;
-        return f;
+}
+
+struct flow *flow_get(struct iface *ifc, const struct pkt *p, const struct flow_lookup *l,
+                      bool *src_is_client, bool *is_new)
+{
+    *is_new = false;
+    if (l->flow) {
+        *src_is_client = !l->reversed;
+        return l->flow;
     }
-    return flow_new(ifc, p, &k, src_is_client, is_new);
+    return flow_new(ifc, p, &l->key, src_is_client, is_new);
 }
 
 static void move_traffic(struct host *from_sender, struct host *from_receiver,
@@ -209,6 +212,9 @@ void flow_swap(struct iface *ifc, struct flow *f)
     struct host *h = f->cli_host;
     f->cli_host = f->srv_host;
     f->srv_host = h;
+    struct mac *m = f->cli_mac;
+    f->cli_mac = f->srv_mac;
+    f->srv_mac = m;
     uint16_t slot = f->l7_slot[0]; /* the hosts' L7 slots follow them */
     f->l7_slot[0] = f->l7_slot[1];
     f->l7_slot[1] = slot;

@@ -78,7 +78,16 @@ void finish_detection(struct iface *ifc, struct flow *f, uint64_t ts_us);
 void host_set_name(struct host *h, const char *name);
 
 /* iface_flows.c */
-struct flow *flow_get(struct iface *ifc, const struct pkt *p, bool *src_is_client, bool *is_new);
+/* A packet's flow key and the flow found for it, if any. */
+struct flow_lookup {
+    struct flow_key key;
+    struct flow *flow;
+    bool reversed; /* the packet goes from the key's server to its client */
+};
+void flow_key_of(const struct pkt *p, struct flow_key *k);
+/* The flow found (l->flow), else a new one for the packet; NULL when the table is full. */
+struct flow *flow_get(struct iface *ifc, const struct pkt *p, const struct flow_lookup *l,
+                      bool *src_is_client, bool *is_new);
 void flow_swap(struct iface *ifc, struct flow *f);
 void flow_request_swap(struct iface *ifc, struct flow *f);
 void update_tcp_seq(struct iface *ifc, struct flow_dir *d, const struct pkt *p);

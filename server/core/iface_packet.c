@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void process_ip(struct iface *ifc, const struct pkt *p)
+static void process_ip(struct iface *ifc, const struct pkt *p, const struct flow_lookup *l,
+                       struct mac *src_mac, struct mac *dst_mac)
 {
     /* ntopng's per-flow byte count (the decoder applies it): the frame less Ethernet padding
      * and, for GRE/6in4/4in6, the outer headers. */
@@ -32,9 +33,13 @@ static void process_ip(struct iface *ifc, const struct pkt *p)
         return;
 
     bool src_is_client, is_new;
-    struct flow *f = flow_get(ifc, p, &src_is_client, &is_new);
+    struct flow *f = flow_get(ifc, p, l, &src_is_client, &is_new);
     if (!f)
         return;
+    if (is_new) { /* the packet goes from the key's client */
+        f->cli_mac = src_mac;
+        f->srv_mac = dst_mac;
+    }
     if (f->swap_requested && !is_new) {
         /* ntopng performs a requested swap on the next packet, either side. */
         flow_swap(ifc, f);
@@ -119,10 +124,11 @@ static bool mac_is_special(const uint8_t *m)
     return false;
 }
 
+/* hint: the MAC the packet's flow remembers for this side, when it is this one. */
 static inline struct mac *mac_touch(struct iface *ifc, const uint8_t *addr, const struct pkt *p,
-                                    bool sent, uint64_t bytes)
+                                    bool sent, uint64_t bytes, struct mac *hint)
 {
-    struct mac *m = mac_table_recent(&ifc->macs, addr);
+    struct mac *m = hint ? hint : mac_table_recent(&ifc->macs, addr);
     if (!m) {
         uint32_t before = ifc->macs.count;
         m = mac_table_get(&ifc->macs, addr, true);
@@ -139,12 +145,34 @@ static inline struct mac *mac_touch(struct iface *ifc, const uint8_t *addr, cons
     return m;
 }
 
-/* Source and destination MACs of every Ethernet frame, broadcast included (ntopng's
- * current_macs); a source of IP or ARP traffic that is not special is a device. */
-static void process_macs(struct iface *ifc, const struct pkt *p)
+static struct mac *remembered(struct mac *m, const uint8_t *addr)
 {
-    struct mac *s = mac_touch(ifc, p->src_mac, p, true, p->wirelen);
-    struct mac *d = p->dst_mac ? mac_touch(ifc, p->dst_mac, p, false, p->wirelen) : NULL;
+    return m && mac_addr_eq(m->addr, addr) ? m : NULL;
+}
+
+/* Source and destination MACs of every Ethernet frame, broadcast included (ntopng's
+ * current_macs); a source of IP or ARP traffic that is not special is a device. The packet's
+ * flow (l->flow, when known) remembers its MACs, and learns them here. */
+static void process_macs(struct iface *ifc, const struct pkt *p, const struct flow_lookup *l,
+                         struct mac **src_out, struct mac **dst_out)
+{
+    struct flow *f = l ? l->flow : NULL;
+    struct mac **fs = NULL, **fd = NULL; /* the flow's slots for the source and destination */
+    if (f) {
+        fs = l->reversed ? &f->srv_mac : &f->cli_mac;
+        fd = l->reversed ? &f->cli_mac : &f->srv_mac;
+    }
+    struct mac *s =
+        mac_touch(ifc, p->src_mac, p, true, p->wirelen, fs ? remembered(*fs, p->src_mac) : NULL);
+    struct mac *d = p->dst_mac ? mac_touch(ifc, p->dst_mac, p, false, p->wirelen,
+                                           fd ? remembered(*fd, p->dst_mac) : NULL)
+                               : NULL;
+    if (f) {
+        *fs = s;
+        *fd = d;
+    }
+    *src_out = s;
+    *dst_out = d;
     if (s && !s->source_mac && !s->special && (p->kind == PKT_IP || p->kind == PKT_ARP)) {
         s->source_mac = true;
         ifc->macs.devices++;
@@ -178,8 +206,18 @@ void iface_process_packet(struct iface *ifc, const uint8_t *data, uint32_t caple
     checks_on_clock(ifc, ifc->clock_us);
 
     decode_packet(ifc->linktype, data, caplen, wirelen, ts_us, &p);
+    /* The flow is looked up first: it knows the packet's MACs, and is created (for a new one)
+     * after the MACs, as its hosts learn their MAC then. */
+    struct flow_lookup l = {.flow = NULL};
+    bool has_flow = p.kind == PKT_IP && p.first_fragment && !p.l4_short;
+    if (has_flow) {
+        flow_key_of(&p, &l.key);
+        l.reversed = false;
+        l.flow = flow_table_find(&ifc->flows, &l.key, &l.reversed);
+    }
+    struct mac *src_mac = NULL, *dst_mac = NULL;
     if (p.src_mac && !p.early_drop) /* ntopng drops those before MAC accounting */
-        process_macs(ifc, &p);
+        process_macs(ifc, &p, has_flow ? &l : NULL, &src_mac, &dst_mac);
     if (p.vlan_tags)
         ifc->c.vlan_packets++;
     if (p.kind == PKT_IP) {
@@ -195,7 +233,7 @@ void iface_process_packet(struct iface *ifc, const uint8_t *data, uint32_t caple
 
     switch (p.kind) {
     case PKT_IP:
-        process_ip(ifc, &p);
+        process_ip(ifc, &p, &l, src_mac, dst_mac);
         break;
     case PKT_ARP:
         ifc->c.arp_packets++;
