@@ -248,6 +248,21 @@ group_concurrency() {
     # A deadline passes mid-call.
     expect_status "deadline mid-call" 4 "" --deadline-ms 300 "$T" ntop.msleep i:2000
 
+    # The poller that runs a long call itself loses its turn at the queue to a waiting one
+    # (RPC_TURN_STEAL_MS): a tiny call that comes meanwhile is answered at once, not after
+    # the long one (which would take about 1.7 s more here).
+    timeout -k 5 60 "$NTOP_RPC_CLIENT" "$T" ntop.msleep i:2000 >"$TMP/long.out" 2>&1 &
+    local sleeper=$!
+    sleep 0.3
+    t0=$(now_ms)
+    expect "a tiny call while a long one runs" "1 = int:0" "$T" interface.getId
+    dt=$(($(now_ms) - t0))
+    if [ $dt -lt 1000 ]; then pass "a tiny call beside a 2 s one answered in ${dt} ms"; else
+        fail "a tiny call beside a 2 s one took ${dt} ms (the long call kept the turn?)"; fi
+    wait $sleeper
+    if grep -q "^status = 0 " "$TMP/long.out"; then pass "the long call ends normally"; else
+        fail "the long call beside a tiny one" "$(cat "$TMP/long.out")"; fi
+
     # A client killed mid-call (its connection drops).
     timeout -k 5 60 "$NTOP_RPC_CLIENT" "$T" ntop.msleep i:3000 >/dev/null 2>&1 &
     local victim=$!
