@@ -437,10 +437,9 @@ static void store_flow_alert(struct iface *ifc, const struct flow *f, unsigned a
     alert_store_enqueue(r);
 }
 
-int alerts_flow_raise(struct iface *ifc, struct flow *f, unsigned alert_id, uint16_t cli_score,
-                      uint16_t srv_score, const char *message)
+int alerts_flow_raise(struct flow *f, unsigned alert_id, uint16_t cli_score, uint16_t srv_score,
+                      const char *message)
 {
-    (void)ifc;
     if (alert_id == FLOW_ALERT_NORMAL || alert_id > FLOW_ALERT_MAX_ID)
         return -1;
     struct flow_alert_info *in = f->alerts;
@@ -509,7 +508,7 @@ int alerts_flow_raise_risks(struct iface *ifc, struct flow *f)
             continue;
         uint16_t cli, srv;
         flow_risk_score(risk, &cli, &srv);
-        int rc = alerts_flow_raise(ifc, f, t->id, cli, srv, NULL);
+        int rc = alerts_flow_raise(f, t->id, cli, srv, NULL);
         if (rc < 0)
             return -1;
         n += rc;

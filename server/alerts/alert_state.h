@@ -115,8 +115,8 @@ void alerts_set_external_seen(struct iface *ifc);
  * freed; the alert becomes the predominant one when it outscores it (keeping `message`,
  * may be NULL). Nothing is written: see alerts_flow_emit. Returns 1 when raised, 0 when
  * f already had that alert, -1 on a bad id or memory shortage. */
-int alerts_flow_raise(struct iface *ifc, struct flow *f, unsigned alert_id, uint16_t cli_score,
-                      uint16_t srv_score, const char *message);
+int alerts_flow_raise(struct flow *f, unsigned alert_id, uint16_t cli_score, uint16_t srv_score,
+                      const char *message);
 
 /* The flow's predominant alert id (FLOW_ALERT_NORMAL, 0, when not alerted). */
 uint16_t alerts_flow_predominant(const struct flow *f);

@@ -19,9 +19,8 @@ static int flow_trigger_alert(lua_State *L)
     lua_Integer score = luaL_checkinteger(L, 1);
     luaL_argcheck(L, score >= 0 && score <= ALERT_SCORE_MAX, 1, "score must be 0..500");
     const char *msg = luaL_checkstring(L, 2);
-    struct iface *ifc = lua_ctx_iface(L);
     uint16_t cli = (uint16_t)(score * 50 / 100);
-    int rc = alerts_flow_raise(ifc, ctx->flow, FLOW_ALERT_CUSTOM_LUA_SCRIPT, cli,
+    int rc = alerts_flow_raise(ctx->flow, FLOW_ALERT_CUSTOM_LUA_SCRIPT, cli,
                                (uint16_t)(score - cli), msg);
     if (rc < 0)
         return luaL_error(L, "out of memory");
@@ -69,8 +68,7 @@ static int flow_trigger_alert_type(lua_State *L)
     luaL_argcheck(L, t != NULL, 1, "unknown flow alert type");
     uint16_t score = flow_alert_default_score(t);
     uint16_t cli = (uint16_t)(score / 2);
-    int rc = alerts_flow_raise(lua_ctx_iface(L), lua_ctx_of(L)->flow, t->id, cli,
-                               (uint16_t)(score - cli), msg);
+    int rc = alerts_flow_raise(lua_ctx_of(L)->flow, t->id, cli, (uint16_t)(score - cli), msg);
     if (rc < 0)
         return luaL_error(L, "out of memory");
     lua_pushboolean(L, rc == 1);

@@ -221,8 +221,8 @@ static void test_flow_predominant_rows(void **state)
     assert_int_equal(alerts_flow_predominant(f), FLOW_ALERT_NORMAL);
 
     /* Event 1: two alerts, the second outscores the first: one row, the second's. */
-    alerts_flow_raise(ifc, f, 22, 10, 10, "first");
-    alerts_flow_raise(ifc, f, 6, 30, 30, "a \"quoted\"\nline");
+    alerts_flow_raise(f, 22, 10, 10, "first");
+    alerts_flow_raise(f, 6, 30, 30, "a \"quoted\"\nline");
     alerts_flow_emit(ifc, f, FLOW_ALERT_NORMAL);
     assert_int_equal(store_int("SELECT count(*) FROM flow_alerts"), 1);
     assert_int_equal(
@@ -234,14 +234,14 @@ static void test_flow_predominant_rows(void **state)
 
     /* Event 2: a lower-scored alert adds to the score, not to the rows. */
     uint16_t before = alerts_flow_predominant(f);
-    alerts_flow_raise(ifc, f, 87, 5, 5, "lower");
+    alerts_flow_raise(f, 87, 5, 5, "lower");
     alerts_flow_emit(ifc, f, before);
     assert_int_equal(store_int("SELECT count(*) FROM flow_alerts"), 1);
     assert_int_equal(f->alerts->score, 90);
 
     /* Event 3: a higher one without a message: a second row with the total so far. */
     before = alerts_flow_predominant(f);
-    alerts_flow_raise(ifc, f, 43, 100, 100, NULL);
+    alerts_flow_raise(f, 43, 100, 100, NULL);
     alerts_flow_emit(ifc, f, before);
     assert_int_equal(store_int("SELECT count(*) FROM flow_alerts WHERE alert_id = 43 AND score = "
                                "290 AND json NOT LIKE '%alert.message%'"),
