@@ -18,6 +18,7 @@
 #include <pthread.h>
 #include <semaphore.h>
 #include <signal.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -580,6 +581,13 @@ static int create_admin(const char *name)
 
 int main(int argc, char **argv)
 {
+    /* One malloc arena, grown and trimmed in large steps. The capture thread's own arena grew
+     * a few KiB at a time, an mprotect each (43,059 on bench.pcap); the main arena, shared by
+     * every thread now, grows 16 MiB a step and gives memory back only past 256 MiB free at
+     * its top (doc/performance.md, "Session 5"). */
+    mallopt(M_ARENA_MAX, 1);
+    mallopt(M_TOP_PAD, 16 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
     static struct probe probe;
     struct probe *p = &probe;
     the_probe = p;

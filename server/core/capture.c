@@ -5,6 +5,7 @@
 
 #include "iface.h"
 #include "log.h"
+#include "pcap_file.h"
 #include "probe.h"
 
 #include <errno.h>
@@ -13,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,25 +30,9 @@ struct iface_call {
     sem_t done;
 };
 
-/* Classic pcap files are read here rather than by libpcap's fread per record: one read() per
- * megabyte and the records parsed in place. Anything unusual (a record over the snapshot
- * length, a short last record, a read error) hands the file back to libpcap at that record,
- * so errors and truncation behave exactly as before; pcapng and BPF filters stay with
- * libpcap from the start. */
-#define FILE_BUF (1u << 20)
-
-struct file_reader {
-    int fd; /* -1: libpcap reads */
-    uint8_t *buf;
-    size_t len, pos; /* bytes in buf, next record */
-    off_t off;       /* file offset of buf[0] */
-    bool swapped, nsec;
-    uint32_t snaplen;
-};
-
 struct capture {
     pcap_t *pcap;
-    struct file_reader fr;
+    struct pcap_file fr;
     uv_loop_t loop;
     uv_async_t wakeup;
     uv_idle_t reader;  /* files */
@@ -70,110 +54,6 @@ void capture_notify(void)
     pthread_mutex_lock(&done_lock);
     pthread_cond_broadcast(&done_cond);
     pthread_mutex_unlock(&done_lock);
-}
-
-static uint32_t u32_at(const uint8_t *b, bool swapped)
-{
-    uint32_t v;
-    memcpy(&v, b, 4);
-    return swapped ? __builtin_bswap32(v) : v;
-}
-
-/* Takes over a classic pcap file (version 2.4, micro- or nanosecond magic, either byte order)
- * that libpcap opened; leaves fr->fd at -1 (libpcap reads) for anything else. */
-static void file_reader_open(struct file_reader *fr, const char *path, pcap_t *pc)
-{
-    FILE *fp = pcap_file(pc);
-    uint8_t h[24];
-    if (!fp || ftell(fp) != 24)
-        return;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return;
-    if (pread(fd, h, sizeof(h), 0) != (ssize_t)sizeof(h))
-        goto no;
-    uint32_t magic;
-    memcpy(&magic, h, 4);
-    fr->swapped = magic == 0xd4c3b2a1 || magic == 0x4d3cb2a1;
-    fr->nsec = magic == 0xa1b23c4d || magic == 0x4d3cb2a1;
-    if (!(magic == 0xa1b2c3d4 || magic == 0xa1b23c4d || fr->swapped))
-        goto no;
-    uint16_t major, minor;
-    memcpy(&major, h + 4, 2);
-    memcpy(&minor, h + 6, 2);
-    if (fr->swapped) {
-        major = __builtin_bswap16(major);
-        minor = __builtin_bswap16(minor);
-    }
-    if (major != 2 || minor != 4 || lseek(fd, 24, SEEK_SET) != 24 || !(fr->buf = malloc(FILE_BUF)))
-        goto no;
-    posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-    fr->snaplen = (uint32_t)pcap_snapshot(pc);
-    fr->off = 24;
-    fr->len = fr->pos = 0;
-    fr->fd = fd;
-    return;
-no:
-    close(fd);
-}
-
-static void file_reader_close(struct file_reader *fr)
-{
-    if (fr->fd >= 0)
-        close(fr->fd);
-    free(fr->buf);
-    fr->buf = NULL;
-    fr->fd = -1;
-}
-
-/* Hands the file to libpcap at the next unread record. */
-static void file_reader_give_back(struct file_reader *fr, pcap_t *pc)
-{
-    off_t at = fr->off + (off_t)fr->pos;
-    file_reader_close(fr);
-    if (fseeko(pcap_file(pc), at, SEEK_SET) != 0)
-        log_error("cannot seek in the capture file: %s", strerror(errno));
-}
-
-/* Up to max packets: their number (0 at the end of the file), or -1 when libpcap must take
- * over at the next record. */
-static int file_reader_dispatch(struct iface *ifc, struct file_reader *fr, int max)
-{
-    int n = 0;
-    while (n < max) {
-        size_t avail = fr->len - fr->pos;
-        uint32_t caplen = 0;
-        if (avail >= 16) {
-            caplen = u32_at(fr->buf + fr->pos + 8, fr->swapped);
-            if (caplen > fr->snaplen || caplen > FILE_BUF - 16)
-                return n ? n : -1; /* libpcap truncates or refuses it */
-        }
-        if (avail < 16 || avail < 16 + (size_t)caplen) {
-            memmove(fr->buf, fr->buf + fr->pos, avail);
-            fr->off += (off_t)fr->pos;
-            fr->pos = 0;
-            fr->len = avail;
-            ssize_t r;
-            do
-                r = read(fr->fd, fr->buf + fr->len, FILE_BUF - fr->len);
-            while (r < 0 && errno == EINTR);
-            if (r < 0 || (r == 0 && avail > 0)) /* an error, or a cut last record */
-                return n ? n : -1;
-            if (r == 0)
-                return n;
-            fr->len += (size_t)r;
-            continue;
-        }
-        const uint8_t *rec = fr->buf + fr->pos;
-        uint64_t sec = u32_at(rec, fr->swapped), frac = u32_at(rec + 4, fr->swapped);
-        uint32_t wirelen = u32_at(rec + 12, fr->swapped);
-        /* as libpcap opened with microsecond precision: nanoseconds scaled down */
-        uint64_t ts = sec * 1000000u + (fr->nsec ? frac / 1000 : frac);
-        fr->pos += 16 + (size_t)caplen;
-        iface_process_packet(ifc, rec + 16, caplen, wirelen, ts);
-        n++;
-    }
-    return n;
 }
 
 int capture_open(struct iface *ifc, char *err, size_t errlen)
@@ -244,7 +124,7 @@ int capture_open(struct iface *ifc, char *err, size_t errlen)
     cap->pcap = pc;
     cap->fr.fd = -1;
     if (ifc->is_file && !p->opt.bpf_filter)
-        file_reader_open(&cap->fr, ifc->name, pc);
+        pcap_file_open(&cap->fr, ifc->name, pc);
     ifc->capture = cap;
     return 0;
 }
@@ -296,8 +176,8 @@ static void mark_done(struct iface *ifc)
 static void read_batch(struct iface *ifc, struct capture *cap)
 {
     int n = -1;
-    if (cap->fr.fd >= 0 && (n = file_reader_dispatch(ifc, &cap->fr, CAPTURE_BATCH)) < 0)
-        file_reader_give_back(&cap->fr, cap->pcap);
+    if (cap->fr.fd >= 0 && (n = pcap_file_dispatch(&cap->fr, ifc, CAPTURE_BATCH)) < 0)
+        pcap_file_give_back(&cap->fr, cap->pcap);
     if (n < 0)
         n = pcap_dispatch(cap->pcap, CAPTURE_BATCH, on_packet, (u_char *)ifc);
     if (n == 0 && ifc->is_file) {
@@ -457,7 +337,7 @@ void capture_stop(struct iface *ifc)
         pcap_close(cap->pcap);
         cap->pcap = NULL;
     }
-    file_reader_close(&cap->fr);
+    pcap_file_close(&cap->fr);
     free(cap);
     ifc->capture = NULL;
 }
