@@ -35,10 +35,7 @@ int flow_table_init(struct flow_table *t, uint32_t max_entries)
 {
     memset(t, 0, sizeof(*t));
     pool_init(&t->mem, sizeof(struct flow), FLOWS_PER_BLOCK);
-    /* Twice as many buckets as flows: a full table still averages 1.25 flows visited per
-     * lookup (1.5 with one bucket a flow), each one visited a likely cache miss. */
-    if (!(t->buckets = table_buckets_new(max_entries > (1u << 29) ? max_entries : 2 * max_entries,
-                                         &t->mask)))
+    if (!(t->buckets = table_buckets_new(max_entries, &t->mask)))
         return -1;
     t->max_entries = max_entries;
     return 0;
