@@ -101,30 +101,27 @@ static inline uint32_t mac_hash(const uint8_t a[6])
 
 /* The bucket array grows with the MACs seen (a sensor sees a few thousand at most, whatever
  * its host table size): small, it stays in the cache that every frame's two lookups need. */
-#define MAC_BUCKETS_MIN 256
+#define MAC_BUCKETS_MIN 1024 /* table_buckets_new's least */
 #define MACS_PER_BLOCK  64
 
 int mac_table_init(struct mac_table *t)
 {
     memset(t, 0, sizeof(*t));
     pool_init(&t->mem, sizeof(struct mac), MACS_PER_BLOCK);
-    if (!(t->buckets = calloc(MAC_BUCKETS_MIN, sizeof(*t->buckets))))
-        return -1;
-    t->mask = MAC_BUCKETS_MIN - 1;
-    return 0;
+    return (t->buckets = table_buckets_new(MAC_BUCKETS_MIN, &t->mask)) ? 0 : -1;
 }
 
 /* Doubles the buckets once there are more MACs than buckets; on allocation failure the
  * chains just get longer. */
 static void mac_table_grow(struct mac_table *t)
 {
-    uint32_t n = (t->mask + 1) * 2;
-    struct mac **b = calloc(n, sizeof(*b));
+    uint32_t mask;
+    struct mac **b = table_buckets_new((t->mask + 1) * 2, &mask);
     if (!b)
         return;
     free(t->buckets);
     t->buckets = b;
-    t->mask = n - 1;
+    t->mask = mask;
     for (struct mac *m = t->head; m; m = m->list_next)
         TABLE_BUCKET_PUSH(t, m, mac_hash(m->addr) & t->mask);
 }

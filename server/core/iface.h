@@ -187,8 +187,7 @@ void host_table_remove(struct host_table *t, struct host *h);
 /* Frees what h owns and gives its memory back to t (h was removed from t). */
 void host_free(struct host_table *t, struct host *h);
 
-/* Buckets sized for `max_entries` MACs (the host table's size: one MAC per host at most
- * on a LAN); chains grow past that. */
+/* An empty MAC table; its buckets grow with the MACs seen. */
 int mac_table_init(struct mac_table *t);
 void mac_table_destroy(struct mac_table *t);
 struct mac *mac_table_get(struct mac_table *t, const uint8_t addr[6], bool create);

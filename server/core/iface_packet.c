@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* l: the packet's flow lookup, NULL when it has no flow key. */
 static void process_ip(struct iface *ifc, const struct pkt *p, const struct flow_lookup *l,
                        struct mac *src_mac, struct mac *dst_mac)
 {
@@ -27,9 +28,7 @@ static void process_ip(struct iface *ifc, const struct pkt *p, const struct flow
     if (p->fragment)
         ifc->c.fragments++;
     add_traffic(&ifc->c.l4[slot], true, bytes);
-    /* A later fragment has no ports, a truncated L4 header no usable ones: interface
-     * counters only, as in ntopng. */
-    if (!p->first_fragment || p->l4_short)
+    if (!l) /* no flow key: interface counters only */
         return;
 
     bool src_is_client, is_new;
@@ -208,16 +207,18 @@ void iface_process_packet(struct iface *ifc, const uint8_t *data, uint32_t caple
     decode_packet(ifc->linktype, data, caplen, wirelen, ts_us, &p);
     /* The flow is looked up first: it knows the packet's MACs, and is created (for a new one)
      * after the MACs, as its hosts learn their MAC then. */
-    struct flow_lookup l = {.flow = NULL};
-    bool has_flow = p.kind == PKT_IP && p.first_fragment && !p.l4_short;
-    if (has_flow) {
+    /* A later fragment has no ports, a truncated L4 header no usable ones: no flow, as in
+     * ntopng (interface counters only). */
+    struct flow_lookup l, *lp = NULL;
+    if (p.kind == PKT_IP && p.first_fragment && !p.l4_short) {
         flow_key_of(&p, &l.key);
         l.reversed = false;
         l.flow = flow_table_find(&ifc->flows, &l.key, &l.reversed);
+        lp = &l;
     }
     struct mac *src_mac = NULL, *dst_mac = NULL;
     if (p.src_mac && !p.early_drop) /* ntopng drops those before MAC accounting */
-        process_macs(ifc, &p, has_flow ? &l : NULL, &src_mac, &dst_mac);
+        process_macs(ifc, &p, lp, &src_mac, &dst_mac);
     if (p.vlan_tags)
         ifc->c.vlan_packets++;
     if (p.kind == PKT_IP) {
@@ -233,7 +234,7 @@ void iface_process_packet(struct iface *ifc, const uint8_t *data, uint32_t caple
 
     switch (p.kind) {
     case PKT_IP:
-        process_ip(ifc, &p, &l, src_mac, dst_mac);
+        process_ip(ifc, &p, lp, src_mac, dst_mac);
         break;
     case PKT_ARP:
         ifc->c.arp_packets++;

@@ -26,7 +26,7 @@
 static __thread struct pcap_file *reading; /* the reader whose window this thread reads */
 static struct sigaction previous_sigbus;
 static pthread_once_t sigbus_once = PTHREAD_ONCE_INIT;
-static uintptr_t page_size; /* set before the handler is installed: sysconf is not async-safe */
+static uintptr_t page_size; /* set with the handler (sysconf is not async-signal-safe) */
 
 static void on_sigbus(int sig, siginfo_t *si, void *uctx)
 {
@@ -115,9 +115,15 @@ void pcap_file_close(struct pcap_file *r)
     r->fd = -1;
 }
 
+/* The file offset of the next record. */
+static off_t next_record(const struct pcap_file *r)
+{
+    return r->map_off + (off_t)r->pos;
+}
+
 void pcap_file_give_back(struct pcap_file *r, pcap_t *pc)
 {
-    off_t at = r->map_off + (off_t)r->pos;
+    off_t at = next_record(r);
     pcap_file_close(r);
     if (fseeko(pcap_file(pc), at, SEEK_SET) != 0)
         log_error("cannot seek in the capture file: %s", strerror(errno));
@@ -127,13 +133,12 @@ void pcap_file_give_back(struct pcap_file *r, pcap_t *pc)
  * 0 at the end of the file, -1 on error. */
 static int slide(struct pcap_file *r)
 {
-    off_t at = r->map_off + (off_t)r->pos;
+    off_t at = next_record(r);
     size_t had = r->map_len - r->pos;
     struct stat st;
     if (at + (off_t)had >= r->size && fstat(r->fd, &st) == 0)
         r->size = st.st_size; /* a file still being written has grown */
-    off_t page = (off_t)sysconf(_SC_PAGESIZE);
-    off_t start = at & ~(page - 1);
+    off_t start = at & ~(off_t)(page_size - 1);
     if (r->size <= at + (off_t)had)
         return 0;
     size_t len = (size_t)(r->size - start) < WINDOW ? (size_t)(r->size - start) : WINDOW;

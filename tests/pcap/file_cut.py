@@ -12,11 +12,10 @@ import subprocess
 import sys
 import time
 
+from shared_capture import e2e_capture
+
 probe, shared, work = sys.argv[1:4]
-src = os.path.join(shared, "pcaps", "ntopng-e2e", "test_01.pcap")
-if not os.path.isfile(src):
-    print("SKIP: %s not found" % src)
-    sys.exit(77)
+src = e2e_capture(shared, "test_01.pcap")
 os.makedirs(work, exist_ok=True)
 raw = open(src, "rb").read()
 big = os.path.join(work, "big.pcap")

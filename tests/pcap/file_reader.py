@@ -13,11 +13,10 @@ import struct
 import subprocess
 import sys
 
+from shared_capture import e2e_capture
+
 probe, floor, shared, work = sys.argv[1:5]
-src = os.path.join(shared, "pcaps", "ntopng-e2e", "test_01.pcap")
-if not os.path.isfile(src):
-    print("SKIP: %s not found" % src)
-    sys.exit(77)
+src = e2e_capture(shared, "test_01.pcap")
 os.makedirs(work, exist_ok=True)
 
 raw = open(src, "rb").read()
