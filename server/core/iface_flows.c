@@ -271,9 +271,11 @@ void iface_log_table_memory(const struct iface *ifc)
     size_t buckets = dpi_heap_bytes(ifc->flows.buckets) + dpi_heap_bytes(ifc->hosts.buckets) +
                      dpi_heap_bytes(ifc->macs.buckets);
     log_info("%s: table memory: %u flows %zu B (%.0f B/flow; nDPI state still held by %u flows: "
-             "%zu B more), %u hosts %zu B (%.0f B/host), %u MACs %zu B, bucket arrays %zu B",
+             "%zu B more), %u hosts %zu B (%.0f B/host), %u MACs %zu B, bucket arrays %zu B; "
+             "pool blocks %zu B",
              ifc->name, nf, fb, nf ? (double)fb / nf : 0.0, ndpi_flows, ndpi_bytes, nh, hb,
-             nh ? (double)hb / nh : 0.0, nm, mb, buckets);
+             nh ? (double)hb / nh : 0.0, nm, mb, buckets,
+             pool_heap(&ifc->flows.mem) + pool_heap(&ifc->hosts.mem) + pool_heap(&ifc->macs.mem));
 }
 
 static void book_between_nets(struct iface *ifc, const struct flow *f)

@@ -1,70 +1,146 @@
 /* Object pools: see pool.h. */
 #include "pool.h"
 
-#include "dpi.h"
-
 #include <sanitizer/asan_interface.h>
-#include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
+#include <sys/mman.h>
 
 struct pool_block {
-    struct pool_block *next;
-    uint64_t pad; /* objects start 16 bytes in, as aligned as malloc's */
-    unsigned char objs[];
+    struct pool_block *prev, *next;           /* p->blocks */
+    struct pool_block *part_prev, *part_next; /* p->partial, while the block has room */
+    void *spare;     /* released objects, chained through their first 8 bytes */
+    uint32_t live;   /* objects handed out */
+    uint32_t unused; /* objects never handed out, at the end of the block */
+    unsigned char objs[] __attribute__((aligned(16))); /* as aligned as malloc's */
 };
 
-void pool_init(struct pool *p, size_t size, uint32_t per_block)
+static bool has_room(const struct pool_block *b)
+{
+    return b->spare || b->unused;
+}
+
+static void partial_push(struct pool *p, struct pool_block *b)
+{
+    b->part_prev = NULL;
+    b->part_next = p->partial;
+    if (p->partial)
+        p->partial->part_prev = b;
+    p->partial = b;
+}
+
+static void partial_unlink(struct pool *p, struct pool_block *b)
+{
+    if (b->part_prev)
+        b->part_prev->part_next = b->part_next;
+    else
+        p->partial = b->part_next;
+    if (b->part_next)
+        b->part_next->part_prev = b->part_prev;
+    b->part_prev = b->part_next = NULL;
+}
+
+void pool_init(struct pool *p, size_t size, uint32_t min_per_block)
 {
     memset(p, 0, sizeof(*p));
     p->size = (size + 7) & ~(size_t)7;
-    p->per_block = per_block;
+    size_t need = sizeof(struct pool_block) + p->size * (min_per_block ? min_per_block : 1);
+    p->block_bytes = 4096;
+    while (p->block_bytes < need)
+        p->block_bytes <<= 1;
+    p->per_block = (uint32_t)((p->block_bytes - sizeof(struct pool_block)) / p->size);
+}
+
+/* block_bytes of fresh pages aligned to block_bytes, straight from the kernel: malloc would
+ * carve them from its heap, which keeps freed memory (server/main.c's trim threshold). */
+static void *map_aligned(size_t bytes)
+{
+    uint8_t *m = mmap(NULL, 2 * bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED)
+        return NULL;
+    uint8_t *start = (uint8_t *)(((uintptr_t)m + bytes - 1) & ~(uintptr_t)(bytes - 1));
+    if (start > m)
+        munmap(m, (size_t)(start - m));
+    munmap(start + bytes, (size_t)(m + 2 * bytes - (start + bytes)));
+    return start;
+}
+
+static struct pool_block *block_new(struct pool *p)
+{
+    struct pool_block *b = map_aligned(p->block_bytes);
+    if (!b)
+        return NULL;
+    b->unused = p->per_block;
+    b->next = p->blocks;
+    if (p->blocks)
+        p->blocks->prev = b;
+    p->blocks = b;
+    p->nblocks++;
+    p->empty_blocks++;
+    partial_push(p, b);
+    ASAN_POISON_MEMORY_REGION(b->objs, p->size * p->per_block);
+    return b;
+}
+
+static void block_free(struct pool *p, struct pool_block *b)
+{
+    partial_unlink(p, b);
+    if (b->prev)
+        b->prev->next = b->next;
+    else
+        p->blocks = b->next;
+    if (b->next)
+        b->next->prev = b->prev;
+    p->nblocks--;
+    ASAN_UNPOISON_MEMORY_REGION(b->objs, p->size * p->per_block);
+    munmap(b, p->block_bytes);
 }
 
 void *pool_alloc(struct pool *p)
 {
-    void *obj = p->spare;
+    struct pool_block *b = p->partial;
+    if (!b && !(b = block_new(p)))
+        return NULL;
+    void *obj = b->spare;
     if (obj) {
         ASAN_UNPOISON_MEMORY_REGION(obj, p->size);
-        memcpy(&p->spare, obj, sizeof(void *));
-        return obj;
+        memcpy(&b->spare, obj, sizeof(void *));
+    } else {
+        obj = b->objs + p->size * (p->per_block - b->unused--);
+        ASAN_UNPOISON_MEMORY_REGION(obj, p->size);
     }
-    if (!p->unused) {
-        struct pool_block *b = malloc(sizeof(*b) + p->size * p->per_block);
-        if (!b)
-            return NULL;
-        b->next = p->blocks;
-        p->blocks = b;
-        p->unused = p->per_block;
-        ASAN_POISON_MEMORY_REGION(b->objs, p->size * p->per_block);
-    }
-    obj = p->blocks->objs + p->size * (p->per_block - p->unused--);
-    ASAN_UNPOISON_MEMORY_REGION(obj, p->size);
+    if (b->live++ == 0)
+        p->empty_blocks--;
+    if (!has_room(b))
+        partial_unlink(p, b);
     return obj;
 }
 
 void pool_release(struct pool *p, void *obj)
 {
-    memcpy(obj, &p->spare, sizeof(void *));
-    p->spare = obj;
+    struct pool_block *b = (struct pool_block *)((uintptr_t)obj & ~(uintptr_t)(p->block_bytes - 1));
+    if (!has_room(b))
+        partial_push(p, b); /* first in line: its freed object is the warmest */
+    memcpy(obj, &b->spare, sizeof(void *));
+    b->spare = obj;
     ASAN_POISON_MEMORY_REGION(obj, p->size);
+    if (--b->live == 0) {
+        if (p->empty_blocks)
+            block_free(p, b);
+        else
+            p->empty_blocks++;
+    }
 }
 
 void pool_destroy(struct pool *p)
 {
-    for (struct pool_block *b = p->blocks, *next; b; b = next) {
-        next = b->next;
-        ASAN_UNPOISON_MEMORY_REGION(b->objs, p->size * p->per_block);
-        free(b);
-    }
-    p->blocks = NULL;
-    p->unused = 0;
-    p->spare = NULL;
+    while (p->blocks)
+        block_free(p, p->blocks);
+    p->partial = NULL;
+    p->empty_blocks = 0;
 }
 
 size_t pool_heap(const struct pool *p)
 {
-    size_t n = 0;
-    for (const struct pool_block *b = p->blocks; b; b = b->next)
-        n += dpi_heap_bytes(b);
-    return n;
+    return (size_t)p->nblocks * p->block_bytes;
 }

@@ -172,32 +172,67 @@ static void test_ipaddr(void **state)
 }
 
 /* Objects come from blocks: distinct and aligned, a released one is the next handed out,
- * a new block only when one is full, all of them gone with the pool. */
+ * a new block only when the others are full, all of them gone with the pool. */
 static void test_pool(void **state)
 {
     struct pool p;
-    pool_init(&p, 20, 4); /* rounded up to 24 */
+    pool_init(&p, 20, 4); /* rounded up to 24; blocks of at least 4 */
     assert_int_equal(p.size, 24);
+    assert_true(p.per_block >= 4);
+    assert_int_equal(p.block_bytes & (p.block_bytes - 1), 0); /* a power of two */
     assert_int_equal(pool_heap(&p), 0);
-    char *objs[5];
-    for (int i = 0; i < 5; i++) {
+    uint32_t n = p.per_block + 1; /* one more than a block holds */
+    char **objs = calloc(n, sizeof(*objs));
+    assert_non_null(objs);
+    for (uint32_t i = 0; i < n; i++) {
         objs[i] = pool_alloc(&p);
         assert_non_null(objs[i]);
         assert_int_equal((uintptr_t)objs[i] % 8, 0);
-        memset(objs[i], i, 24); /* the whole object is usable */
-        for (int j = 0; j < i; j++)
+        memset(objs[i], (int)i, 24); /* the whole object is usable */
+        for (uint32_t j = 0; j < i; j++)
             assert_ptr_not_equal(objs[i], objs[j]);
     }
     assert_int_equal(objs[1] - objs[0], 24);
-    size_t two_blocks = pool_heap(&p);
-    assert_true(two_blocks >= 2 * 4 * 24);
+    assert_int_equal(pool_heap(&p), 2 * p.block_bytes);
     pool_release(&p, objs[2]);
-    pool_release(&p, objs[4]);
-    assert_ptr_equal(pool_alloc(&p), objs[4]); /* last released, first reused */
+    pool_release(&p, objs[0]);
+    assert_ptr_equal(pool_alloc(&p), objs[0]); /* last released, first reused */
     assert_ptr_equal(pool_alloc(&p), objs[2]);
-    assert_int_equal(pool_heap(&p), two_blocks);
+    assert_int_equal(pool_heap(&p), 2 * p.block_bytes);
     pool_destroy(&p);
     assert_int_equal(pool_heap(&p), 0);
+    free(objs);
+}
+
+/* A pool gives back the blocks a burst emptied, keeping one empty block for the next. */
+static void test_pool_gives_back(void **state)
+{
+    struct pool p;
+    pool_init(&p, sizeof(struct flow), 256);
+    enum { N = 5000 };
+    void **objs = calloc(N, sizeof(*objs));
+    assert_non_null(objs);
+    for (int i = 0; i < N; i++)
+        assert_non_null(objs[i] = pool_alloc(&p));
+    uint32_t full = (N + p.per_block - 1) / p.per_block;
+    assert_int_equal(pool_heap(&p), full * p.block_bytes);
+    /* Every other object goes: no block is empty, nothing is freed. */
+    for (int i = 0; i < N; i += 2)
+        pool_release(&p, objs[i]);
+    assert_int_equal(pool_heap(&p), full * p.block_bytes);
+    /* The rest goes: one block is kept, the others are freed. */
+    for (int i = 1; i < N; i += 2)
+        pool_release(&p, objs[i]);
+    assert_int_equal(pool_heap(&p), p.block_bytes);
+    /* The kept block serves the next burst before any new one is taken. */
+    for (uint32_t i = 0; i < p.per_block; i++)
+        assert_non_null(objs[i] = pool_alloc(&p));
+    assert_int_equal(pool_heap(&p), p.block_bytes);
+    assert_non_null(objs[p.per_block] = pool_alloc(&p));
+    assert_int_equal(pool_heap(&p), 2 * p.block_bytes);
+    pool_destroy(&p);
+    assert_int_equal(pool_heap(&p), 0);
+    free(objs);
 }
 
 int main(void)
@@ -207,6 +242,7 @@ int main(void)
         cmocka_unit_test(test_flow_table_full),
         cmocka_unit_test(test_host_table),
         cmocka_unit_test(test_pool),
+        cmocka_unit_test(test_pool_gives_back),
         cmocka_unit_test(test_cidr_and_netlist),
         cmocka_unit_test(test_ipaddr),
     };
