@@ -6,6 +6,17 @@
 #include <string.h>
 #include <sys/mman.h>
 
+/* LeakSanitizer scans malloc's chunks for pointers, not mapped pages: under ASan each block
+ * is a root region, or what live entries own would be reported as leaked. */
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#define LSAN_ROOT(p, n)   __lsan_register_root_region((p), (n))
+#define LSAN_UNROOT(p, n) __lsan_unregister_root_region((p), (n))
+#else
+#define LSAN_ROOT(p, n)   ((void)(p), (void)(n))
+#define LSAN_UNROOT(p, n) ((void)(p), (void)(n))
+#endif
+
 struct pool_block {
     struct pool_block *prev, *next;           /* p->blocks */
     struct pool_block *part_prev, *part_next; /* p->partial, while the block has room */
@@ -78,6 +89,7 @@ static struct pool_block *block_new(struct pool *p)
     p->nblocks++;
     p->empty_blocks++;
     partial_push(p, b);
+    LSAN_ROOT(b, p->block_bytes);
     ASAN_POISON_MEMORY_REGION(b->objs, p->size * p->per_block);
     return b;
 }
@@ -93,6 +105,7 @@ static void block_free(struct pool *p, struct pool_block *b)
         b->next->prev = b->prev;
     p->nblocks--;
     ASAN_UNPOISON_MEMORY_REGION(b->objs, p->size * p->per_block);
+    LSAN_UNROOT(b, p->block_bytes);
     munmap(b, p->block_bytes);
 }
 
