@@ -94,6 +94,14 @@ static struct pool_block *block_new(struct pool *p)
     return b;
 }
 
+static void block_unmap(struct pool *p, struct pool_block *b)
+{
+    ASAN_UNPOISON_MEMORY_REGION(b->objs, p->size * p->per_block);
+    LSAN_UNROOT(b, p->block_bytes);
+    munmap(b, p->block_bytes);
+}
+
+/* An emptied block (so one with room, in p->partial) goes. */
 static void block_free(struct pool *p, struct pool_block *b)
 {
     partial_unlink(p, b);
@@ -104,9 +112,7 @@ static void block_free(struct pool *p, struct pool_block *b)
     if (b->next)
         b->next->prev = b->prev;
     p->nblocks--;
-    ASAN_UNPOISON_MEMORY_REGION(b->objs, p->size * p->per_block);
-    LSAN_UNROOT(b, p->block_bytes);
-    munmap(b, p->block_bytes);
+    block_unmap(p, b);
 }
 
 void *pool_alloc(struct pool *p)
@@ -147,10 +153,12 @@ void pool_release(struct pool *p, void *obj)
 
 void pool_destroy(struct pool *p)
 {
-    while (p->blocks)
-        block_free(p, p->blocks);
-    p->partial = NULL;
-    p->empty_blocks = 0;
+    for (struct pool_block *b = p->blocks, *next; b; b = next) {
+        next = b->next;
+        block_unmap(p, b);
+    }
+    p->blocks = p->partial = NULL;
+    p->nblocks = p->empty_blocks = 0;
 }
 
 size_t pool_heap(const struct pool *p)

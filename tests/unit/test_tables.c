@@ -235,6 +235,48 @@ static void test_pool_gives_back(void **state)
     free(objs);
 }
 
+/* Random takes and releases against a model: every live object keeps what was written to it
+ * (no two live objects overlap), the blocks held cover the live objects, never two empty
+ * blocks are kept, and once all are released one block is left. */
+static void test_pool_random(void **state)
+{
+    struct pool p;
+    pool_init(&p, 40, 16);
+    enum { SLOTS = 3000, STEPS = 200000 };
+    uint64_t **live = calloc(SLOTS, sizeof(*live));
+    assert_non_null(live);
+    uint32_t seed = 12345, n_live = 0;
+    for (int step = 0; step < STEPS; step++) {
+        seed = seed * 1103515245u + 12345u;
+        uint32_t i = (seed >> 8) % SLOTS;
+        if (live[i]) {
+            assert_int_equal(live[i][0], i); /* nobody else wrote over it */
+            assert_int_equal(live[i][4], ~(uint64_t)i);
+            pool_release(&p, live[i]);
+            live[i] = NULL;
+            n_live--;
+        } else {
+            live[i] = pool_alloc(&p);
+            assert_non_null(live[i]);
+            live[i][0] = i;
+            live[i][4] = ~(uint64_t)i;
+            n_live++;
+        }
+        /* Blocks held: at least what the live objects fill, and never a second empty one. */
+        assert_true(pool_heap(&p) >=
+                    (size_t)((n_live + p.per_block - 1) / p.per_block) * p.block_bytes);
+        assert_true(p.empty_blocks <= 1);
+    }
+    for (uint32_t i = 0; i < SLOTS; i++)
+        if (live[i]) {
+            assert_int_equal(live[i][0], i);
+            pool_release(&p, live[i]);
+        }
+    assert_int_equal(pool_heap(&p), p.block_bytes);
+    pool_destroy(&p);
+    free(live);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -243,6 +285,7 @@ int main(void)
         cmocka_unit_test(test_host_table),
         cmocka_unit_test(test_pool),
         cmocka_unit_test(test_pool_gives_back),
+        cmocka_unit_test(test_pool_random),
         cmocka_unit_test(test_cidr_and_netlist),
         cmocka_unit_test(test_ipaddr),
     };
