@@ -17,9 +17,10 @@
 #define LSAN_UNROOT(p, n) ((void)(p), (void)(n))
 #endif
 
+enum { POOL_ALL, POOL_ROOM }; /* the two lists a block can be in (struct pool's lists) */
+
 struct pool_block {
-    struct pool_block *prev, *next;           /* p->blocks */
-    struct pool_block *part_prev, *part_next; /* p->partial, while the block has room */
+    struct pool_block *prev[2], *next[2]; /* in p->lists[POOL_ALL] and, with room, [POOL_ROOM] */
     void *spare;     /* released objects, chained through their first 8 bytes */
     uint32_t live;   /* objects handed out */
     uint32_t unused; /* objects never handed out, at the end of the block */
@@ -31,24 +32,24 @@ static bool has_room(const struct pool_block *b)
     return b->spare || b->unused;
 }
 
-static void partial_push(struct pool *p, struct pool_block *b)
+static void list_push(struct pool *p, int l, struct pool_block *b)
 {
-    b->part_prev = NULL;
-    b->part_next = p->partial;
-    if (p->partial)
-        p->partial->part_prev = b;
-    p->partial = b;
+    b->prev[l] = NULL;
+    b->next[l] = p->lists[l];
+    if (p->lists[l])
+        p->lists[l]->prev[l] = b;
+    p->lists[l] = b;
 }
 
-static void partial_unlink(struct pool *p, struct pool_block *b)
+static void list_unlink(struct pool *p, int l, struct pool_block *b)
 {
-    if (b->part_prev)
-        b->part_prev->part_next = b->part_next;
+    if (b->prev[l])
+        b->prev[l]->next[l] = b->next[l];
     else
-        p->partial = b->part_next;
-    if (b->part_next)
-        b->part_next->part_prev = b->part_prev;
-    b->part_prev = b->part_next = NULL;
+        p->lists[l] = b->next[l];
+    if (b->next[l])
+        b->next[l]->prev[l] = b->prev[l];
+    b->prev[l] = b->next[l] = NULL;
 }
 
 void pool_init(struct pool *p, size_t size, uint32_t min_per_block)
@@ -82,13 +83,10 @@ static struct pool_block *block_new(struct pool *p)
     if (!b)
         return NULL;
     b->unused = p->per_block;
-    b->next = p->blocks;
-    if (p->blocks)
-        p->blocks->prev = b;
-    p->blocks = b;
+    list_push(p, POOL_ALL, b);
+    list_push(p, POOL_ROOM, b);
     p->nblocks++;
     p->empty_blocks++;
-    partial_push(p, b);
     LSAN_ROOT(b, p->block_bytes);
     ASAN_POISON_MEMORY_REGION(b->objs, p->size * p->per_block);
     return b;
@@ -101,23 +99,18 @@ static void block_unmap(struct pool *p, struct pool_block *b)
     munmap(b, p->block_bytes);
 }
 
-/* An emptied block (so one with room, in p->partial) goes. */
+/* An emptied block (so one with room) goes. */
 static void block_free(struct pool *p, struct pool_block *b)
 {
-    partial_unlink(p, b);
-    if (b->prev)
-        b->prev->next = b->next;
-    else
-        p->blocks = b->next;
-    if (b->next)
-        b->next->prev = b->prev;
+    list_unlink(p, POOL_ROOM, b);
+    list_unlink(p, POOL_ALL, b);
     p->nblocks--;
     block_unmap(p, b);
 }
 
 void *pool_alloc(struct pool *p)
 {
-    struct pool_block *b = p->partial;
+    struct pool_block *b = p->lists[POOL_ROOM];
     if (!b && !(b = block_new(p)))
         return NULL;
     void *obj = b->spare;
@@ -131,7 +124,7 @@ void *pool_alloc(struct pool *p)
     if (b->live++ == 0)
         p->empty_blocks--;
     if (!has_room(b))
-        partial_unlink(p, b);
+        list_unlink(p, POOL_ROOM, b);
     return obj;
 }
 
@@ -139,7 +132,7 @@ void pool_release(struct pool *p, void *obj)
 {
     struct pool_block *b = (struct pool_block *)((uintptr_t)obj & ~(uintptr_t)(p->block_bytes - 1));
     if (!has_room(b))
-        partial_push(p, b); /* first in line: its freed object is the warmest */
+        list_push(p, POOL_ROOM, b); /* first in line: its freed object is the warmest */
     memcpy(obj, &b->spare, sizeof(void *));
     b->spare = obj;
     ASAN_POISON_MEMORY_REGION(obj, p->size);
@@ -153,11 +146,11 @@ void pool_release(struct pool *p, void *obj)
 
 void pool_destroy(struct pool *p)
 {
-    for (struct pool_block *b = p->blocks, *next; b; b = next) {
-        next = b->next;
+    for (struct pool_block *b = p->lists[POOL_ALL], *next; b; b = next) {
+        next = b->next[POOL_ALL];
         block_unmap(p, b);
     }
-    p->blocks = p->partial = NULL;
+    p->lists[POOL_ALL] = p->lists[POOL_ROOM] = NULL;
     p->nblocks = p->empty_blocks = 0;
 }
 

@@ -22,9 +22,9 @@ struct pool {
     size_t block_bytes; /* a power of two; blocks are aligned to it */
     uint32_t per_block; /* objects per block */
     uint32_t nblocks;
-    uint32_t empty_blocks;      /* blocks with room and no object handed out (kept: at most 1) */
-    struct pool_block *blocks;  /* every block */
-    struct pool_block *partial; /* the blocks with room, where objects are taken */
+    uint32_t empty_blocks; /* blocks with room and no object handed out (kept: at most 1) */
+    /* [POOL_ALL]: every block; [POOL_ROOM]: the blocks with room, where objects are taken */
+    struct pool_block *lists[2];
 };
 
 /* Objects of `size` bytes, at least min_per_block of them per block. */
